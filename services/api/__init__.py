@@ -1,0 +1,1 @@
+"""HTTP routes: thin handlers that parse, call one store function and return a schema."""

@@ -1,0 +1,77 @@
+"""The FastAPI app factory: nothing is built at import time.
+
+    from services.app import create_app
+    from services.settings import Settings
+    app = create_app(Settings(database_url="sqlite:///var/demo.db"))
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+from pydantic import BaseModel
+
+from services.api import events, health
+from services.errors import install_error_handlers
+from services.metrics import ServiceMetrics
+from services.schemas import EventBatch
+from services.settings import Settings
+from services.store import Store, open_store
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    registry: CollectorRegistry | None = None,
+    store: Store | None = None,
+) -> FastAPI:
+    """Build the service. ``store`` and ``registry`` may be passed in (tests share them)."""
+    settings = settings or Settings.from_env()
+    registry = registry if registry is not None else CollectorRegistry()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_store = store is None
+        app.state.store = store or open_store(settings.database_url)
+        if not own_store:
+            app.state.store.create_schema()
+        try:
+            yield
+        finally:
+            if own_store:
+                app.state.store.close()
+
+    app = FastAPI(
+        title="Lookout",
+        version="0.1.0",
+        summary="Monitoring for an LLM support chatbot: ingest turns, measure drift and harm, alert.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.metrics = ServiceMetrics(registry)
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(events.router)
+    _declare_schemas(app, EventBatch)
+    return app
+
+
+def _declare_schemas(app: FastAPI, *models: type[BaseModel]) -> None:
+    """Add models used by hand-parsed bodies to the OpenAPI components."""
+    base_openapi = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = base_openapi()
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for model in models:
+                spec = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                components.update(spec.pop("$defs", {}))
+                components[model.__name__] = spec
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

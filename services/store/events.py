@@ -1,0 +1,191 @@
+"""Event storage: idempotent batch insert, paged reads, ground truth kept apart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, insert, select, text
+from sqlalchemy.engine import make_url
+
+from services.schemas import Event
+from services.store.schema import events, metadata, truth
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which stored events to read: all fields optional, combined with AND."""
+
+    since: datetime | None = None  # ts >= since
+    until: datetime | None = None  # ts < until
+    segment: str | None = None
+    model_version: str | None = None
+
+
+@dataclass(frozen=True)
+class InsertOutcome:
+    """What one batch did: the events newly stored and how many were already there."""
+
+    inserted: list[Event]
+    duplicates: int
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # WAL lets readers (dashboard, pipeline) run while the API writes. synchronous=NORMAL in WAL
+    # mode keeps every committed transaction across a crash of the process; only a power cut can
+    # lose the last few commits. busy_timeout makes concurrent writers wait instead of failing.
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for any SQLAlchemy URL; SQLite files get their folder created and WAL mode."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _dialect_insert(engine: Engine, table):  # noqa: ANN001, ANN202
+    name = engine.dialect.name
+    if name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    elif name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        raise ValueError(f"database backend {name!r} is not supported; use sqlite or postgresql")
+    return dialect_insert(table)
+
+
+class Store:
+    """All reads and writes of Lookout's state go through here."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._insert_events = (
+            _dialect_insert(engine, events)
+            .on_conflict_do_nothing(index_elements=["event_id"])
+            .returning(events.c.event_id)
+        )
+
+    def create_schema(self) -> None:
+        metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def ping(self) -> None:
+        """Raise if the database cannot answer a trivial query."""
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def insert_events(self, batch: Sequence[Event], *, received_at: datetime | None = None) -> InsertOutcome:
+        """Store new events (and their truth) in one transaction; ids already stored are skipped.
+
+        The transaction commits before this returns, so a caller that acknowledges afterwards never
+        acknowledges an event that is not on disk.
+        """
+        if not batch:
+            return InsertOutcome(inserted=[], duplicates=0)
+        now = received_at or datetime.now(timezone.utc)
+        # The same id twice in one batch: the first one wins, as if sent in two requests.
+        unique: dict[str, Event] = {}
+        for ev in batch:
+            unique.setdefault(ev.event_id, ev)
+        rows = [
+            {
+                "event_id": ev.event_id,
+                "ts": ev.ts,
+                "received_at": now,
+                "conversation_id": ev.conversation_id,
+                "model_version": ev.model_version,
+                "segment": ev.segment,
+                "prompt": ev.prompt,
+                "response": ev.response,
+                "latency_ms": ev.latency_ms,
+                "metadata": ev.metadata,
+            }
+            for ev in unique.values()
+        ]
+        with self.engine.begin() as conn:
+            new_ids = set(conn.execute(self._insert_events, rows).scalars())
+            inserted = [ev for ev in unique.values() if ev.event_id in new_ids]
+            truth_rows = [
+                {
+                    "event_id": ev.event_id,
+                    "harm_category": ev.truth.harm_category,
+                    "incident_id": ev.truth.incident_id,
+                    "phase": ev.truth.phase,
+                    "is_canary": ev.truth.is_canary,
+                }
+                for ev in inserted
+                if ev.truth is not None
+            ]
+            if truth_rows:
+                conn.execute(insert(truth), truth_rows)
+        return InsertOutcome(inserted=inserted, duplicates=len(batch) - len(inserted))
+
+    # -- reads ----------------------------------------------------------------------------------
+
+    def count_events(self, flt: EventFilter = EventFilter()) -> int:
+        query = select(func.count()).select_from(events)
+        with self.engine.connect() as conn:
+            return conn.execute(query.where(*self._conditions(flt))).scalar_one()
+
+    def list_events(self, flt: EventFilter = EventFilter(), *, after: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+        """Events in ingest order with ``seq > after``: page with the last ``seq`` seen."""
+        query = (
+            select(events)
+            .where(events.c.seq > after, *self._conditions(flt))
+            .order_by(events.c.seq)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    def truth_for(self, event_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Ground truth by event id; only scoring code may call this."""
+        ids = list(event_ids)
+        if not ids:
+            return {}
+        out: dict[str, dict[str, Any]] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                for row in conn.execute(select(truth).where(truth.c.event_id.in_(chunk))):
+                    out[row.event_id] = dict(row._mapping)
+        return out
+
+    @staticmethod
+    def _conditions(flt: EventFilter) -> list[Any]:
+        conds = []
+        if flt.since is not None:
+            conds.append(events.c.ts >= flt.since)
+        if flt.until is not None:
+            conds.append(events.c.ts < flt.until)
+        if flt.segment is not None:
+            conds.append(events.c.segment == flt.segment)
+        if flt.model_version is not None:
+            conds.append(events.c.model_version == flt.model_version)
+        return conds
+
+
+def open_store(url: str, *, create: bool = True) -> Store:
+    """A store on ``url`` (any SQLAlchemy URL), with its schema created unless ``create`` is false."""
+    store = Store(make_engine(url))
+    if create:
+        store.create_schema()
+    return store

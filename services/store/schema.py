@@ -1,0 +1,82 @@
+"""Tables, in SQLAlchemy Core, shared by SQLite (default) and PostgreSQL.
+
+Events are append-only and idempotent on ``event_id``; ``seq`` is the ingest order, which the
+pipeline tails. Ground truth lives in its own table so that nothing reading events can peek at it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend.
+
+    SQLite has no timezone type: values are stored as naive UTC and given back their UTC tzinfo,
+    so comparisons and ordering are the same on SQLite and PostgreSQL.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):  # noqa: ANN001
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: every stored time must carry a timezone")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect):  # noqa: ANN001
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+metadata = MetaData()
+
+events = Table(
+    "events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(128), nullable=False, unique=True),
+    Column("ts", UtcDateTime, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("conversation_id", String(128), nullable=False),
+    Column("model_version", String(128), nullable=False),
+    Column("segment", String(128), nullable=False),
+    Column("prompt", Text, nullable=False),
+    Column("response", Text, nullable=False),
+    Column("latency_ms", Float, nullable=False),
+    Column("metadata", JSON, nullable=False),
+    Index("ix_events_ts", "ts"),
+    Index("ix_events_segment_ts", "segment", "ts"),
+    Index("ix_events_model_version_ts", "model_version", "ts"),
+)
+
+truth = Table(
+    "truth",
+    metadata,
+    Column("event_id", String(128), ForeignKey("events.event_id"), primary_key=True),
+    Column("harm_category", String(64), nullable=True),
+    Column("incident_id", String(128), nullable=True),
+    Column("phase", String(128), nullable=False),
+    Column("is_canary", Boolean, nullable=False),
+    Index("ix_truth_incident", "incident_id"),
+)
