@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, insert, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, text
 from sqlalchemy.engine import make_url
 
 from services.schemas import Event
@@ -68,11 +69,23 @@ def _dialect_insert(engine: Engine, table):  # noqa: ANN001, ANN202
     return dialect_insert(table)
 
 
+_EVENT_COLUMNS = (
+    "event_id", "ts", "received_at", "conversation_id", "model_version",
+    "segment", "prompt", "response", "latency_ms", "metadata",
+)  # fmt: skip
+
+
+def _sqlite_time(value: datetime) -> str:
+    # The text format SQLAlchemy's SQLite DateTime reads back (naive UTC, microseconds).
+    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
 class Store:
     """All reads and writes of Lookout's state go through here."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        self._sqlite = engine.dialect.name == "sqlite"
         self._insert_events = (
             _dialect_insert(engine, events)
             .on_conflict_do_nothing(index_elements=["event_id"])
@@ -105,6 +118,29 @@ class Store:
         unique: dict[str, Event] = {}
         for ev in batch:
             unique.setdefault(ev.event_id, ev)
+        with self.engine.begin() as conn:
+            if self._sqlite:
+                new_ids = self._insert_sqlite(conn, list(unique.values()), now)
+            else:
+                new_ids = self._insert_core(conn, list(unique.values()), now)
+            inserted = [ev for ev in unique.values() if ev.event_id in new_ids]
+            truth_rows = [
+                (ev.event_id, ev.truth.harm_category, ev.truth.incident_id, ev.truth.phase, ev.truth.is_canary)
+                for ev in inserted
+                if ev.truth is not None
+            ]
+            if truth_rows:
+                if self._sqlite:
+                    conn.exec_driver_sql(
+                        "INSERT INTO truth (event_id, harm_category, incident_id, phase, is_canary) VALUES (?,?,?,?,?)",
+                        truth_rows,
+                    )
+                else:
+                    keys = ("event_id", "harm_category", "incident_id", "phase", "is_canary")
+                    conn.execute(insert(truth), [dict(zip(keys, r)) for r in truth_rows])
+        return InsertOutcome(inserted=inserted, duplicates=len(batch) - len(inserted))
+
+    def _insert_core(self, conn: Connection, batch: list[Event], now: datetime) -> set[str]:
         rows = [
             {
                 "event_id": ev.event_id,
@@ -118,25 +154,27 @@ class Store:
                 "latency_ms": ev.latency_ms,
                 "metadata": ev.metadata,
             }
-            for ev in unique.values()
+            for ev in batch
         ]
-        with self.engine.begin() as conn:
-            new_ids = set(conn.execute(self._insert_events, rows).scalars())
-            inserted = [ev for ev in unique.values() if ev.event_id in new_ids]
-            truth_rows = [
-                {
-                    "event_id": ev.event_id,
-                    "harm_category": ev.truth.harm_category,
-                    "incident_id": ev.truth.incident_id,
-                    "phase": ev.truth.phase,
-                    "is_canary": ev.truth.is_canary,
-                }
-                for ev in inserted
-                if ev.truth is not None
-            ]
-            if truth_rows:
-                conn.execute(insert(truth), truth_rows)
-        return InsertOutcome(inserted=inserted, duplicates=len(batch) - len(inserted))
+        return set(conn.execute(self._insert_events, rows).scalars())
+
+    @staticmethod
+    def _insert_sqlite(conn: Connection, batch: list[Event], now: datetime) -> set[str]:
+        # The same statement as _insert_core, built by hand: SQLAlchemy's per-row parameter
+        # processing costs more than SQLite's insert itself (about 2x ingest throughput).
+        received = _sqlite_time(now)
+        params: list[Any] = []
+        for ev in batch:
+            params += (
+                ev.event_id, _sqlite_time(ev.ts), received, ev.conversation_id, ev.model_version,
+                ev.segment, ev.prompt, ev.response, ev.latency_ms, json.dumps(ev.metadata),
+            )  # fmt: skip
+        row = "(" + ",".join("?" * len(_EVENT_COLUMNS)) + ")"
+        sql = (
+            f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) VALUES {','.join([row] * len(batch))} "
+            "ON CONFLICT(event_id) DO NOTHING RETURNING event_id"
+        )
+        return {r[0] for r in conn.exec_driver_sql(sql, tuple(params))}
 
     # -- reads ----------------------------------------------------------------------------------
 
