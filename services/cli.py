@@ -1,0 +1,40 @@
+"""The ``lookout`` command. Each command lives in ``services/commands/`` and imports its heavy
+dependencies inside the function, so ``lookout --help`` stays instant."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from services.commands.demo import demo
+from services.commands.serve import serve
+from services.commands.simulate import simulate
+
+app = typer.Typer(
+    name="lookout",
+    help="Monitor an LLM support chatbot: simulate traffic, ingest it, measure drift and harm, alert.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+app.command()(simulate)
+app.command()(serve)
+app.command()(demo)
+
+
+def main() -> None:
+    """Entry point: known input errors become one clear line and exit code 2."""
+    from services.config.base import ConfigError
+    from simulators.replay import ReplayError
+    from simulators.sender import SendError
+
+    try:
+        app()
+    except (ConfigError, ReplayError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except SendError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(1)
