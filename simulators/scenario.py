@@ -19,7 +19,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BeforeValidator, Field, field_validator, model_validator
+from pydantic import AwareDatetime, BeforeValidator, Field
 
 from services.config.base import ConfigError, Strict, load_model, parse_duration, repo_configs_dir
 from simulators.content import HARM_CATEGORIES, INTENTS
@@ -65,22 +65,6 @@ class PhaseSettings(Strict):
     hard_negative_rate: Probability | None = None
     canary_rate: Probability | None = None
 
-    @field_validator("intent_mix")
-    @classmethod
-    def _known_intents(cls, mix: dict[str, float] | None) -> dict[str, float] | None:
-        for name in mix or {}:
-            if name not in INTENTS:
-                raise ValueError(f"unknown intent {name!r}; valid intents: {', '.join(INTENTS)}")
-        return mix
-
-    @field_validator("harm_rates")
-    @classmethod
-    def _known_categories(cls, rates: dict[str, float] | None) -> dict[str, float] | None:
-        for name in rates or {}:
-            if name not in HARM_CATEGORIES:
-                raise ValueError(f"unknown harm category {name!r}; valid categories: {', '.join(HARM_CATEGORIES)}")
-        return rates
-
 
 class Phase(PhaseSettings):
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
@@ -107,17 +91,6 @@ class Campaign(Strict):
     # Segments the attackers come through; empty means the phase's segment mix.
     segments: list[str] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _category_matches_kind(self) -> "Campaign":
-        if self.kind == "harm" and self.category not in HARM_CATEGORIES:
-            raise ValueError(
-                f"campaign {self.id!r} of kind 'harm' needs category, one of {', '.join(HARM_CATEGORIES)} (got {self.category!r})"
-            )
-        if self.kind == "prompt_injection" and self.category is not None:
-            raise ValueError(f"campaign {self.id!r}: category applies only to kind 'harm'")
-        return self
-
-
 class Scenario(Strict):
     name: str = Field(min_length=1)
     description: str = ""
@@ -129,29 +102,44 @@ class Scenario(Strict):
     # What a monitor must do on this scenario; read by tests and ``lookout score``.
     expect: dict[str, Any] = Field(default_factory=dict)
 
-    @model_validator(mode="after")
-    def _complete_and_consistent(self) -> "Scenario":
-        names = [p.name for p in self.phases]
-        dupes = sorted({n for n in names if names.count(n) > 1})
-        if dupes:
-            raise ValueError(f"phase names must be unique; repeated: {', '.join(dupes)}")
+    def cross_check(self) -> list[tuple[str, str]]:
+        """References between keys, as ``(key.path, message)``; empty when consistent."""
+        problems: list[tuple[str, str]] = []
+        owners = [("defaults", self.defaults)] + [(f"phases[{i}]", p) for i, p in enumerate(self.phases)]
+        for where, settings in owners:
+            for name in settings.intent_mix or {}:
+                if name not in INTENTS:
+                    problems.append((f"{where}.intent_mix.{name}", f"unknown intent; valid intents: {', '.join(INTENTS)}"))
+            for name in settings.harm_rates or {}:
+                if name not in HARM_CATEGORIES:
+                    problems.append((f"{where}.harm_rates.{name}", f"unknown harm category; valid: {', '.join(HARM_CATEGORIES)}"))
+        seen: set[str] = set()
         for i, phase in enumerate(self.phases):
+            if phase.name in seen:
+                problems.append((f"phases[{i}].name", f"phase name {phase.name!r} is used twice"))
+            seen.add(phase.name)
             resolved = self.resolve(phase)
-            missing = [k for k in ("rate", "model_version", "intent_mix", "segment_mix") if getattr(resolved, k) is None]
-            if missing:
-                raise ValueError(f"phases[{i}] ({phase.name}): no value for {', '.join(missing)} in the phase or in defaults")
-            if resolved.model_version not in self.models:
-                raise ValueError(
-                    f"phases[{i}] ({phase.name}): model_version {resolved.model_version!r} is not in models ({', '.join(self.models)})"
-                )
+            for key in ("rate", "model_version", "intent_mix", "segment_mix"):
+                if getattr(resolved, key) is None:
+                    problems.append((f"phases[{i}].{key}", "no value in the phase or in defaults"))
+            if resolved.model_version is not None and resolved.model_version not in self.models:
+                where = f"phases[{i}].model_version" if phase.model_version else "defaults.model_version"
+                problems.append((where, f"unknown model {resolved.model_version!r}; defined in models: {', '.join(self.models)}"))
             for key in ("intent_mix", "segment_mix"):
-                if sum(getattr(resolved, key).values()) <= 0:
-                    raise ValueError(f"phases[{i}] ({phase.name}): {key} weights sum to 0")
+                mix = getattr(resolved, key)
+                if mix is not None and sum(mix.values()) <= 0:
+                    problems.append((f"phases[{i}].{key}", "weights sum to 0"))
         total = self.duration_seconds
-        for camp in self.campaigns:
+        for i, camp in enumerate(self.campaigns):
+            if camp.kind == "harm" and camp.category not in HARM_CATEGORIES:
+                problems.append((f"campaigns[{i}].category", f"kind 'harm' needs a category, one of {', '.join(HARM_CATEGORIES)}"))
+            if camp.kind == "prompt_injection" and camp.category is not None:
+                problems.append((f"campaigns[{i}].category", "only campaigns of kind 'harm' take a category"))
             if camp.start >= total:
-                raise ValueError(f"campaign {camp.id!r} starts at {camp.start:.0f}s, after the scenario ends ({total:.0f}s)")
-        return self
+                problems.append((f"campaigns[{i}].start", f"{camp.start:.0f}s is after the scenario ends ({total:.0f}s)"))
+            if camp.leak_after is not None and camp.kind != "prompt_injection":
+                problems.append((f"campaigns[{i}].leak_after", "only campaigns of kind 'prompt_injection' leak"))
+        return problems
 
     @property
     def duration_seconds(self) -> float:

@@ -100,13 +100,23 @@ def load_yaml(path: Path) -> Any:
 
 
 def validate(model: type[M], data: Any, source: str) -> M:
-    """Validate already-parsed data against ``model``; errors name ``source``."""
+    """Validate already-parsed data against ``model``; errors name ``source``.
+
+    After field validation, a model may define ``cross_check() -> list[tuple[str, str]]``
+    returning ``(key.path, message)`` pairs for references between keys (a phase naming a model
+    that is not defined, ...): all such checks live in that one method per file.
+    """
     if data is None:
         raise ConfigError([f"{source}: file is empty"])
     try:
-        return model.model_validate(data)
+        obj = model.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(format_validation_error(source, exc)) from exc
+    cross_check = getattr(obj, "cross_check", None)
+    problems = cross_check() if cross_check else []
+    if problems:
+        raise ConfigError([f"{source}: {path}: {message}" for path, message in problems])
+    return obj
 
 
 def load_model(model: type[M], path: Path) -> M:
