@@ -3,10 +3,14 @@
     from services.app import create_app
     from services.settings import Settings
     app = create_app(Settings(database_url="sqlite:///var/demo.db"))
+
+With ``settings.run_worker`` the pipeline worker runs as a thread for the app's lifetime (the
+embedded default); ``lookout worker`` runs the same loop as its own process instead.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,7 +18,9 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 
-from services.api import events, health
+from pipelines.embedding import Embedder
+from services.api import events, health, windows
+from services.config.monitor import load_monitor_config
 from services.errors import install_error_handlers
 from services.metrics import ServiceMetrics
 from services.schemas import EventBatch
@@ -27,10 +33,13 @@ def create_app(
     *,
     registry: CollectorRegistry | None = None,
     store: Store | None = None,
+    embedder: Embedder | None = None,
 ) -> FastAPI:
-    """Build the service. ``store`` and ``registry`` may be passed in (tests share them)."""
+    """Build the service. ``store``, ``registry`` and ``embedder`` may be passed in (tests do)."""
     settings = settings or Settings.from_env()
     registry = registry if registry is not None else CollectorRegistry()
+    # An invalid config stops start-up here, with the file, key and value in the message.
+    monitor = load_monitor_config(settings.config_dir)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -38,9 +47,20 @@ def create_app(
         app.state.store = store or open_store(settings.database_url)
         if not own_store:
             app.state.store.create_schema()
+        stop = threading.Event()
+        thread = None
+        if settings.run_worker:
+            from services.worker import PipelineWorker
+
+            worker = PipelineWorker(app.state.store, monitor, embedder=embedder)
+            thread = threading.Thread(target=worker.run, args=(stop,), name="lookout-worker", daemon=True)
+            thread.start()
         try:
             yield
         finally:
+            stop.set()
+            if thread is not None:
+                thread.join(timeout=30)
             if own_store:
                 app.state.store.close()
 
@@ -51,10 +71,12 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.monitor = monitor
     app.state.metrics = ServiceMetrics(registry)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(events.router)
+    app.include_router(windows.router)
     _declare_schemas(app, EventBatch)
     return app
 

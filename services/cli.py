@@ -8,6 +8,7 @@ import sys
 import typer
 
 from services.commands.demo import demo
+from services.commands.pipeline import rebaseline, run, worker
 from services.commands.serve import serve
 from services.commands.simulate import simulate
 
@@ -22,6 +23,9 @@ app = typer.Typer(
 app.command()(simulate)
 app.command()(serve)
 app.command()(demo)
+app.command()(worker)
+app.command()(run)
+app.command()(rebaseline)
 
 
 def main() -> None:

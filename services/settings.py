@@ -9,6 +9,8 @@ from pathlib import Path
 from services.config.base import repo_configs_dir
 
 DEFAULT_DATABASE_URL = "sqlite:///var/lookout.db"
+# The pipeline's stream name: one stream holds all traffic until streams are partitioned.
+DEFAULT_STREAM = "all"
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class Settings:
     config_dir: Path = field(default_factory=repo_configs_dir)
     # A full batch of 1,000 events with every text at its 32 KiB limit is ~64 MiB of JSON.
     max_body_bytes: int = 70 * 1024 * 1024
+    # Run the pipeline worker as a thread inside the service (the embedded default).
+    run_worker: bool = True
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":

@@ -57,5 +57,5 @@ def registry() -> CollectorRegistry:
 
 @pytest.fixture
 def client(db_url: str, registry: CollectorRegistry) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(database_url=db_url), registry=registry)) as c:
+    with TestClient(create_app(Settings(database_url=db_url, run_worker=False), registry=registry)) as c:
         yield c

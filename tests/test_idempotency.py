@@ -23,7 +23,7 @@ sends = st.lists(st.lists(st.integers(min_value=0, max_value=30), min_size=0, ma
 def test_any_sequence_of_resends_stores_each_distinct_id_once(batches):
     with tempfile.TemporaryDirectory() as tmp:
         registry = CollectorRegistry()
-        app = create_app(Settings(database_url=f"sqlite:///{Path(tmp) / 'db.sqlite'}"), registry=registry)
+        app = create_app(Settings(database_url=f"sqlite:///{Path(tmp) / 'db.sqlite'}", run_worker=False), registry=registry)
         with TestClient(app) as client:
             acknowledged = 0
             for numbers in batches:

@@ -28,7 +28,7 @@ def test_exactly_1000_events_is_accepted(client):
 
 
 def test_a_body_over_the_byte_limit_is_413(db_url, registry):
-    app = create_app(Settings(database_url=db_url, max_body_bytes=2000), registry=registry)
+    app = create_app(Settings(database_url=db_url, max_body_bytes=2000, run_worker=False), registry=registry)
     with TestClient(app) as c:
         resp = c.post("/v1/events", json={"events": [make_event(i) for i in range(10)]})
     assert resp.status_code == 413
@@ -68,7 +68,7 @@ def test_invalid_events_are_counted_as_rejected(client, registry):
 
 
 def test_api_key_is_required_for_writes_when_configured(db_url, registry):
-    app = create_app(Settings(database_url=db_url, api_key="s3cret"), registry=registry)
+    app = create_app(Settings(database_url=db_url, api_key="s3cret", run_worker=False), registry=registry)
     with TestClient(app) as c:
         missing = c.post("/v1/events", json={"events": [make_event(1)]})
         wrong = c.post("/v1/events", json={"events": [make_event(1)]}, headers={"X-API-Key": "guess"})

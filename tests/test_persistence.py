@@ -18,9 +18,9 @@ from services.settings import Settings
 
 
 def test_events_survive_an_app_restart(db_url):
-    with TestClient(create_app(Settings(database_url=db_url))) as c:
+    with TestClient(create_app(Settings(database_url=db_url, run_worker=False))) as c:
         assert c.post("/v1/events", json={"events": [make_event(i) for i in range(50)]}).json()["accepted"] == 50
-    with TestClient(create_app(Settings(database_url=db_url))) as c:
+    with TestClient(create_app(Settings(database_url=db_url, run_worker=False))) as c:
         assert c.app.state.store.count_events() == 50
         # Idempotency holds across restarts too.
         assert c.post("/v1/events", json={"events": [make_event(i) for i in range(60)]}).json() == {"accepted": 10, "duplicates": 50}

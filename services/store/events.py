@@ -9,11 +9,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select, text, type_coerce
+from sqlalchemy.pool import StaticPool
 from sqlalchemy.engine import make_url
 
 from services.schemas import Event
-from services.store.schema import events, metadata, truth
+from services.store.pipeline import PipelineStoreMixin
+from services.store.schema import UtcDateTime, events, metadata, truth
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,13 @@ def make_engine(url: str) -> Engine:
     """An engine for any SQLAlchemy URL; SQLite files get their folder created and WAL mode."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        connect_args = {"check_same_thread": False, "timeout": 30}
+        if parsed.database in (None, "", ":memory:"):
+            # One shared connection, or every pooled connection would see its own empty database.
+            engine = create_engine(url, connect_args=connect_args, poolclass=StaticPool)
+        else:
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+            engine = create_engine(url, connect_args=connect_args)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -80,7 +86,7 @@ def _sqlite_time(value: datetime) -> str:
     return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
-class Store:
+class Store(PipelineStoreMixin):
     """All reads and writes of Lookout's state go through here."""
 
     def __init__(self, engine: Engine):
@@ -206,6 +212,23 @@ class Store:
                 for row in conn.execute(select(truth).where(truth.c.event_id.in_(chunk))):
                     out[row.event_id] = dict(row._mapping)
         return out
+
+    def incident_spans(self) -> list[dict[str, Any]]:
+        """Ground truth per incident: its first and last turn and how many turns it has."""
+        query = (
+            select(
+                truth.c.incident_id,
+                type_coerce(func.min(events.c.ts), UtcDateTime()).label("first_ts"),
+                type_coerce(func.max(events.c.ts), UtcDateTime()).label("last_ts"),
+                func.count().label("n_events"),
+            )
+            .join(events, events.c.event_id == truth.c.event_id)
+            .where(truth.c.incident_id.is_not(None))
+            .group_by(truth.c.incident_id)
+            .order_by("first_ts")
+        )
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
 
     @staticmethod
     def _conditions(flt: EventFilter) -> list[Any]:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -79,4 +80,57 @@ truth = Table(
     Column("phase", String(128), nullable=False),
     Column("is_canary", Boolean, nullable=False),
     Index("ix_truth_incident", "incident_id"),
+)
+
+# One row per (stream, window): the window's results, upserted so reprocessing never double counts.
+window_stats = Table(
+    "window_stats",
+    metadata,
+    Column("stream", String(64), primary_key=True),
+    Column("window_start", UtcDateTime, primary_key=True),
+    Column("window_end", UtcDateTime, nullable=False),
+    Column("n_events", Integer, nullable=False),
+    Column("late_events", Integer, nullable=False, default=0),
+    Column("drift_detector", String(64), nullable=True),
+    Column("drift_statistic", Float, nullable=True),
+    Column("drift_p_value", Float, nullable=True),
+    Column("drifted", Boolean, nullable=True),
+    Column("result", JSON, nullable=False),
+    Column("max_seq", Integer, nullable=False),
+    Column("processed_at", UtcDateTime, nullable=False),
+)
+
+# Where each stream's pipeline stands; updated in the same transaction as the window it closed.
+pipeline_state = Table(
+    "pipeline_state",
+    metadata,
+    Column("stream", String(64), primary_key=True),
+    Column("next_window_start", UtcDateTime, nullable=True),
+    Column("checked_seq", Integer, nullable=False, default=0),
+    Column("sequential", JSON, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Drift references and their log: every re-baseline is a row with who asked, why and when.
+references = Table(
+    "drift_references",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("stream", String(64), nullable=False),
+    # pending (asked for, not built yet) -> active -> superseded; or failed with a reason.
+    Column("status", String(16), nullable=False),
+    Column("requested_by", String(128), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("requested_at", UtcDateTime, nullable=False),
+    Column("source", JSON, nullable=False),
+    Column("activated_at", UtcDateTime, nullable=True),
+    Column("n_events", Integer, nullable=True),
+    Column("first_ts", UtcDateTime, nullable=True),
+    Column("last_ts", UtcDateTime, nullable=True),
+    Column("embedder", String(128), nullable=True),
+    Column("embeddings", LargeBinary, nullable=True),
+    Column("texts", JSON, nullable=True),
+    Column("topics", JSON, nullable=True),
+    Column("error", Text, nullable=True),
+    Index("ix_references_stream_status", "stream", "status"),
 )

@@ -1,0 +1,174 @@
+"""Pipeline state: windows, the watermark's progress, late events and drift references."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import Connection, Table, func, select, type_coerce, update
+
+from services.store.schema import UtcDateTime, events, pipeline_state, references, window_stats
+
+_WINDOW_EVENT_COLUMNS = (
+    events.c.seq, events.c.event_id, events.c.ts, events.c.segment, events.c.model_version,
+    events.c.prompt, events.c.response, events.c.latency_ms,
+)  # fmt: skip
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class PipelineStoreMixin:
+    """Methods of :class:`services.store.Store` used by the pipeline worker and the windows API."""
+
+    engine: Any
+
+    def _upsert(self, conn: Connection, table: Table, row: Mapping[str, Any], keys: tuple[str, ...]) -> None:
+        name = self.engine.dialect.name
+        if name == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        stmt = dialect_insert(table).values(**row)
+        stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_={k: stmt.excluded[k] for k in row if k not in keys})
+        conn.execute(stmt)
+
+    # -- events as the pipeline sees them (never truth) -----------------------------------------
+
+    def event_bounds(self) -> tuple[datetime | None, datetime | None, int]:
+        """Earliest and latest event time, and the highest ``seq``, over all stored events."""
+        query = select(
+            type_coerce(func.min(events.c.ts), UtcDateTime()),
+            type_coerce(func.max(events.c.ts), UtcDateTime()),
+            func.max(events.c.seq),
+        )
+        with self.engine.connect() as conn:
+            lo, hi, seq = conn.execute(query).one()
+        return lo, hi, seq or 0
+
+    def window_events(self, start: datetime, end: datetime, *, max_seq: int) -> list[dict[str, Any]]:
+        """Events with ``start <= ts < end`` ingested up to ``max_seq``, in event-time order."""
+        query = (
+            select(*_WINDOW_EVENT_COLUMNS)
+            .where(events.c.ts >= start, events.c.ts < end, events.c.seq <= max_seq)
+            .order_by(events.c.ts, events.c.seq)
+        )
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def first_events(self, n: int, *, max_ts: datetime | None = None) -> list[dict[str, Any]]:
+        """The ``n`` earliest events by event time (optionally only those before ``max_ts``)."""
+        query = select(*_WINDOW_EVENT_COLUMNS).order_by(events.c.ts, events.c.seq).limit(n)
+        if max_ts is not None:
+            query = query.where(events.c.ts < max_ts)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def late_event_times(self, *, after_seq: int, upto_seq: int, before: datetime) -> list[datetime]:
+        """Event times of events ingested in ``(after_seq, upto_seq]`` for windows before ``before``."""
+        query = select(events.c.ts).where(events.c.seq > after_seq, events.c.seq <= upto_seq, events.c.ts < before)
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
+    # -- windows and the worker's progress ------------------------------------------------------
+
+    def load_state(self, stream: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(pipeline_state).where(pipeline_state.c.stream == stream)).first()
+        return dict(row._mapping) if row else None
+
+    def save_state(self, stream: str, state: Mapping[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            self._upsert(conn, pipeline_state, {**state, "stream": stream, "updated_at": _now()}, ("stream",))
+
+    def commit_window(self, stream: str, window: Mapping[str, Any], state: Mapping[str, Any]) -> None:
+        """Upsert a window's results and advance the stream's state in one transaction.
+
+        A crash before the commit leaves the window unprocessed; a crash after it leaves the state
+        past it. Either way a restart neither loses the window nor counts it twice.
+        """
+        with self.engine.begin() as conn:
+            self._upsert(conn, window_stats, {**window, "stream": stream, "processed_at": _now()}, ("stream", "window_start"))
+            self._upsert(conn, pipeline_state, {**state, "stream": stream, "updated_at": _now()}, ("stream",))
+
+    def add_late_events(self, stream: str, counts: Mapping[datetime, int], state: Mapping[str, Any]) -> None:
+        """Add late-event counts to closed windows (creating none) and save the state, atomically."""
+        with self.engine.begin() as conn:
+            for start, n in counts.items():
+                conn.execute(
+                    update(window_stats)
+                    .where(window_stats.c.stream == stream, window_stats.c.window_start == start)
+                    .values(late_events=window_stats.c.late_events + n)
+                )
+            self._upsert(conn, pipeline_state, {**state, "stream": stream, "updated_at": _now()}, ("stream",))
+
+    def list_windows(
+        self, stream: str, *, since: datetime | None = None, until: datetime | None = None, limit: int = 500
+    ) -> list[dict[str, Any]]:
+        """Closed windows in time order (the latest ``limit`` of them)."""
+        query = select(window_stats).where(window_stats.c.stream == stream)
+        if since is not None:
+            query = query.where(window_stats.c.window_start >= since)
+        if until is not None:
+            query = query.where(window_stats.c.window_start < until)
+        query = query.order_by(window_stats.c.window_start.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(query)]
+        return rows[::-1]
+
+    # -- drift references -----------------------------------------------------------------------
+
+    def request_reference(self, stream: str, *, requested_by: str, reason: str, source: Mapping[str, Any]) -> int:
+        """Log a re-baseline request; the worker builds it and makes it active."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                references.insert().values(
+                    stream=stream, status="pending", requested_by=requested_by, reason=reason,
+                    requested_at=_now(), source=dict(source),
+                )  # fmt: skip
+            )
+            return int(result.inserted_primary_key[0])
+
+    def pending_reference(self, stream: str) -> dict[str, Any] | None:
+        query = (
+            select(references.c.id, references.c.source, references.c.requested_by, references.c.reason)
+            .where(references.c.stream == stream, references.c.status == "pending")
+            .order_by(references.c.id)
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return dict(row._mapping) if row else None
+
+    def activate_reference(self, ref_id: int, stream: str, **built: Any) -> None:
+        """Make reference ``ref_id`` the active one (the previous one becomes superseded)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(references)
+                .where(references.c.stream == stream, references.c.status == "active")
+                .values(status="superseded")
+            )
+            conn.execute(
+                update(references).where(references.c.id == ref_id).values(status="active", activated_at=_now(), **built)
+            )
+
+    def fail_reference(self, ref_id: int, error: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(references).where(references.c.id == ref_id).values(status="failed", error=error))
+
+    def active_reference(self, stream: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(references).where(references.c.stream == stream, references.c.status == "active")
+            ).first()
+        return dict(row._mapping) if row else None
+
+    def reference_log(self, stream: str) -> list[dict[str, Any]]:
+        """Every reference and re-baseline request of the stream, newest first (no embeddings)."""
+        cols = [c for c in references.c if c.name not in ("embeddings", "texts", "topics")]
+        query = select(*cols).where(references.c.stream == stream).order_by(references.c.id.desc())
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+

@@ -1,0 +1,259 @@
+"""The pipeline worker: closes event-time windows, runs the monitors, stores the results.
+
+It runs as a thread inside ``lookout serve`` or as its own ``lookout worker`` process; both call
+:meth:`PipelineWorker.step` in a loop. A step
+
+1. snapshots the highest ingested ``seq`` (events after it wait for the next step);
+2. counts events that arrived for windows already closed as *late* on those windows;
+3. builds a pending drift reference once the watermark has passed the events it needs;
+4. closes every window the watermark has passed: computes it (``pipelines.monitor``) and upserts
+   it together with the stream's progress in one transaction.
+
+So a crash at any point loses nothing and double counts nothing: the next step starts from the
+last committed window, and recomputing a window yields the same numbers (seeded per window).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+
+from pipelines.drift.cusum import Cusum, threshold_for_alpha
+from pipelines.embedding import Embedder, make_embedder, texts_for_embedding
+from pipelines.monitor import DriftSettings, Reference, drift, volume, window_rng
+from pipelines.topics import TopicModel, fit_topics
+from pipelines.windows import EPOCH, Window, closable, watermark, window_of
+from services.config.monitor import MonitorConfig
+from services.settings import DEFAULT_STREAM
+from services.store import Store
+
+log = logging.getLogger("lookout.worker")
+
+
+def drift_settings(config: MonitorConfig) -> DriftSettings:
+    d = config.drift
+    return DriftSettings(
+        default_detector=d.default_detector,
+        alpha=d.alpha,
+        sample_size=d.sample_size,
+        input_mode=config.embedding.input,
+        compare=tuple(name for name in d.detectors if name != d.default_detector),
+        params={name: d.params_for(name) for name in (d.default_detector, *d.detectors)},
+    )
+
+
+def embedder_for(config: MonitorConfig) -> Embedder:
+    e = config.embedding
+    return make_embedder(e.backend, batch_size=e.batch_size, cache_size=e.cache_size)
+
+
+@dataclass(frozen=True)
+class StepReport:
+    windows: list[dict[str, Any]]
+    late_events: int
+    reference_built: int | None
+
+
+def _to_bytes(x: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, x.astype(np.float32), allow_pickle=False)
+    return buf.getvalue()
+
+
+def _from_bytes(b: bytes) -> np.ndarray:
+    return np.load(io.BytesIO(b), allow_pickle=False)
+
+
+class PipelineWorker:
+    def __init__(
+        self,
+        store: Store,
+        config: MonitorConfig,
+        *,
+        embedder: Embedder | None = None,
+        stream: str = DEFAULT_STREAM,
+        seed: int = 0,
+    ):
+        self.store = store
+        self.config = config
+        self.stream = stream
+        self.seed = seed
+        self.settings = drift_settings(config)
+        self._embedder = embedder
+        seq = config.drift.sequential
+        self.cusum_threshold = threshold_for_alpha(
+            seq.false_alarm_rate, horizon=max(config.horizon_windows, 1), allowance=seq.allowance, rng=np.random.default_rng(seed)
+        )
+        self._reference: Reference | None = None
+        self._reference_last_ts: datetime | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:  # the real model loads on first use, not at start-up
+            self._embedder = embedder_for(self.config)
+        return self._embedder
+
+    # -- the step -------------------------------------------------------------------------------
+
+    def step(self, *, flush: bool = False, max_windows: int | None = 500) -> StepReport:
+        """Process what can be processed now; ``flush`` closes every window up to the last event."""
+        _, hi, max_seq = self.store.event_bounds()
+        if hi is None:
+            return StepReport([], 0, None)
+        state = self.store.load_state(self.stream) or self._initial_state()
+        late = self._count_late(state, max_seq)
+        mark = watermark(hi, self.config.allowed_lateness)
+        if flush:
+            mark = hi + timedelta(seconds=self.config.window)
+        built = self._ensure_reference(mark)
+        windows = []
+        for window in closable(state["next_window_start"], mark, self.config.window, limit=max_windows):
+            row, state = self._process(window, state, max_seq)
+            windows.append(row)
+        return StepReport(windows, late, built)
+
+    def _initial_state(self) -> dict[str, Any]:
+        lo, _, _ = self.store.event_bounds()
+        assert lo is not None
+        return {"next_window_start": window_of(lo, self.config.window).start, "checked_seq": 0, "sequential": {}}
+
+    def _count_late(self, state: dict[str, Any], max_seq: int) -> int:
+        if state["checked_seq"] >= max_seq:
+            return 0
+        times = self.store.late_event_times(after_seq=state["checked_seq"], upto_seq=max_seq, before=state["next_window_start"])
+        counts = Counter(window_of(t, self.config.window).start for t in times)
+        state["checked_seq"] = max_seq
+        self.store.add_late_events(self.stream, counts, state)
+        if times:
+            log.warning("%d late events for %d closed windows (counted, not re-windowed)", len(times), len(counts))
+        return len(times)
+
+    def _process(self, window: Window, state: dict[str, Any], max_seq: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        t0 = time.perf_counter()
+        turns = self.store.window_events(window.start, window.end, max_seq=max_seq)
+        rng = window_rng(self.seed, (window.start - EPOCH).total_seconds())
+        result: dict[str, Any] = {"volume": volume(turns)}
+        reference = self._reference
+        if reference is None:
+            result["drift"] = {"status": "no_reference", "drifted": None}
+        elif self._reference_last_ts is not None and window.start < self._reference_last_ts:
+            result["drift"] = {"status": "in_reference", "reference_id": reference.id, "drifted": None}
+        else:
+            result["drift"] = drift(reference, turns, self.embedder, self.settings, rng)
+        cusum = Cusum.from_state(state["sequential"], self.cusum_threshold, self.config.drift.sequential.allowance)
+        if "evidence" in result["drift"]:
+            cusum.update(result["drift"]["evidence"])
+        result["sequential"] = {**cusum.state(), "threshold": round(self.cusum_threshold, 4)}
+        result["processing_seconds"] = round(time.perf_counter() - t0, 4)
+        d = result["drift"]
+        row = {
+            "window_start": window.start,
+            "window_end": window.end,
+            "n_events": len(turns),
+            "late_events": 0,
+            "drift_detector": d.get("default_detector"),
+            "drift_statistic": d.get("statistic"),
+            "drift_p_value": d.get("p_value"),
+            "drifted": d.get("drifted"),
+            "result": result,
+            "max_seq": max_seq,
+        }
+        new_state = {**state, "next_window_start": window.end, "sequential": cusum.state()}
+        self.store.commit_window(self.stream, row, new_state)
+        return row, new_state
+
+    # -- the drift reference --------------------------------------------------------------------
+
+    def _ensure_reference(self, mark: datetime | None) -> int | None:
+        """Load the active reference; build a pending one when its events are all in."""
+        active = self.store.active_reference(self.stream)
+        if active is not None and (self._reference is None or self._reference.id != active["id"]):
+            self._load(active)
+        pending = self.store.pending_reference(self.stream)
+        if pending is None and active is None:
+            ref_cfg = self.config.reference
+            if ref_cfg.first_events is not None:
+                source = {"first_events": ref_cfg.first_events}
+                reason = f"initial reference: the first {ref_cfg.first_events} events (monitor.yaml)"
+            else:
+                wr = ref_cfg.window_range
+                source = {"window_range": {"start": wr.start.isoformat(), "end": wr.end.isoformat()}}
+                reason = "initial reference: window range from monitor.yaml"
+            self.store.request_reference(self.stream, requested_by="monitor.yaml", reason=reason, source=source)
+            pending = self.store.pending_reference(self.stream)
+        if pending is None or mark is None:
+            return None
+        rows = self._reference_rows(pending["source"], mark)
+        if rows is None:
+            return None  # not all of its events are in yet
+        if len(rows) < 2:
+            self.store.fail_reference(pending["id"], f"only {len(rows)} events in {pending['source']}; need at least 2")
+            return None
+        texts = texts_for_embedding([r["prompt"] for r in rows], [r["response"] for r in rows], self.settings.input_mode)
+        emb = self.embedder.encode(texts)
+        topics = fit_topics(emb, texts, rng=np.random.default_rng(self.seed))
+        self.store.activate_reference(
+            pending["id"],
+            self.stream,
+            n_events=len(rows),
+            first_ts=rows[0]["ts"],
+            last_ts=rows[-1]["ts"],
+            embedder=self.embedder.name,
+            embeddings=_to_bytes(emb),
+            texts=texts,
+            topics=topics.to_json(),
+        )
+        self._load(self.store.active_reference(self.stream))
+        log.info("reference %s active: %d events (%s)", pending["id"], len(rows), pending["reason"])
+        return int(pending["id"])
+
+    def _reference_rows(self, source: dict[str, Any], mark: datetime) -> list[dict[str, Any]] | None:
+        if "first_events" in source:
+            rows = self.store.first_events(int(source["first_events"]), max_ts=mark)
+            return rows if len(rows) >= int(source["first_events"]) else None
+        if "window_range" in source:
+            start = datetime.fromisoformat(source["window_range"]["start"])
+            end = datetime.fromisoformat(source["window_range"]["end"])
+            if mark < end:
+                return None
+            _, _, max_seq = self.store.event_bounds()
+            return self.store.window_events(start, end, max_seq=max_seq)
+        raise ValueError(f"unknown reference source {source!r}")
+
+    def _load(self, row: dict[str, Any] | None) -> None:
+        if row is None:
+            return
+        self._reference = Reference(
+            id=row["id"],
+            embeddings=_from_bytes(row["embeddings"]),
+            texts=row["texts"],
+            topics=TopicModel.from_json(row["topics"]) if row["topics"] else None,
+        )
+        self._reference_last_ts = row["last_ts"]
+
+    # -- running --------------------------------------------------------------------------------
+
+    def run(self, stop: threading.Event, *, poll_seconds: float = 0.5, idle_flush_seconds: float = 30.0) -> None:
+        """Step until ``stop`` is set. After ``idle_flush_seconds`` without new events the last
+        windows are closed too (the stream has gone quiet, so no more events will close them)."""
+        last_seq, idle_since = -1, time.monotonic()
+        while not stop.is_set():
+            try:
+                _, _, max_seq = self.store.event_bounds()
+                if max_seq != last_seq:
+                    last_seq, idle_since = max_seq, time.monotonic()
+                flush = time.monotonic() - idle_since > idle_flush_seconds
+                report = self.step(flush=flush)
+                for w in report.windows:
+                    log.info("window %s: %d events, drift %s", w["window_start"].isoformat(), w["n_events"], w["drifted"])
+            except Exception:  # noqa: BLE001 - keep the worker alive; the next step retries
+                log.exception("pipeline step failed; retrying")
+            stop.wait(poll_seconds)
