@@ -1,0 +1,176 @@
+"""The pipeline worker: windows close on the watermark, restarts and crashes never double count,
+late events are counted, and the drift reference is pinned and re-baselined with a log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from conftest import make_event
+from pipeline_helpers import config_dir, fill, store_at
+from services.app import create_app
+from services.config.monitor import load_monitor_config
+from services.schemas import EventList
+from services.settings import Settings
+from services.worker import PipelineWorker
+
+
+@pytest.fixture
+def cfg(tmp_path):
+    return config_dir(tmp_path, {"reference": {"first_events": 300}})
+
+
+@pytest.fixture
+def monitor(cfg):
+    return load_monitor_config(cfg)
+
+
+def _windows(store):
+    return [(w["window_start"], w["n_events"], w["drift_p_value"], w["drifted"]) for w in store.list_windows("all", limit=5000)]
+
+
+def test_windows_close_on_the_watermark_and_hold_every_event_once(tmp_path, monitor):
+    store = store_at(tmp_path)
+    n = fill(store, "baseline", limit=600)
+    worker = PipelineWorker(store, monitor)
+    report = worker.step()
+    _, last_ts, _ = store.event_bounds()
+    mark = last_ts - timedelta(seconds=monitor.allowed_lateness)
+    assert report.windows and all(w["window_end"] <= mark for w in report.windows)
+    report = worker.step(flush=True)  # the stream is over: close the rest
+    windows = store.list_windows("all", limit=5000)
+    assert sum(w["n_events"] for w in windows) == n
+    starts = [w["window_start"] for w in windows]
+    assert all(b - a == timedelta(seconds=monitor.window) for a, b in zip(starts, starts[1:]))
+    assert worker.step(flush=True).windows == []  # nothing left to do
+
+
+def test_a_restarted_worker_continues_without_recounting(tmp_path, monitor):
+    store = store_at(tmp_path)
+    fill(store, "intent-shift", limit=900)
+    PipelineWorker(store, monitor).step(max_windows=10)
+    assert len(store.list_windows("all")) == 10
+    PipelineWorker(store, monitor).step(flush=True)  # a new process, same store
+    resumed = _windows(store)
+
+    fresh = store_at(tmp_path, "fresh.db")
+    fill(fresh, "intent-shift", limit=900)
+    PipelineWorker(fresh, monitor).step(flush=True)
+    assert resumed == _windows(fresh)
+
+
+def test_a_crash_mid_window_loses_nothing_and_counts_nothing_twice(tmp_path, monitor, monkeypatch):
+    store = store_at(tmp_path)
+    fill(store, "intent-shift", limit=1500)
+    worker = PipelineWorker(store, monitor)
+    real_commit, calls = store.commit_window, []
+
+    def crash_on_the_25th(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 25:
+            raise RuntimeError("worker killed mid-window")
+        return real_commit(*args, **kwargs)
+
+    monkeypatch.setattr(store, "commit_window", crash_on_the_25th)
+    with pytest.raises(RuntimeError, match="killed"):
+        worker.step(flush=True)
+    assert len(store.list_windows("all", limit=5000)) == 24
+    monkeypatch.setattr(store, "commit_window", real_commit)
+    PipelineWorker(store, monitor).step(flush=True)
+
+    fresh = store_at(tmp_path, "fresh.db")
+    fill(fresh, "intent-shift", limit=1500)
+    PipelineWorker(fresh, monitor).step(flush=True)
+    assert _windows(store) == _windows(fresh)
+
+
+def test_late_events_are_counted_on_their_window_not_lost(tmp_path, monitor):
+    store = store_at(tmp_path)
+    fill(store, "baseline", limit=400)
+    worker = PipelineWorker(store, monitor)
+    worker.step(flush=True)
+    first = store.list_windows("all", limit=1000)[0]
+    late_ts = (first["window_start"] + timedelta(seconds=10)).isoformat().replace("+00:00", "Z")
+    store.insert_events(EventList.validate_python([make_event(900_000 + i, ts=late_ts) for i in range(3)]))
+    report = worker.step()
+    assert report.late_events == 3
+    again = store.list_windows("all", limit=1000)[0]
+    assert (again["late_events"], again["n_events"]) == (3, first["n_events"])
+    assert store.count_events() == 403  # stored, never dropped
+    assert worker.step().late_events == 0  # counted once
+
+
+def test_the_reference_is_pinned_from_the_first_events_and_windows_inside_it_are_not_tested(tmp_path, monitor):
+    store = store_at(tmp_path)
+    fill(store, "baseline", limit=700)
+    PipelineWorker(store, monitor).step(flush=True)
+    ref = store.active_reference("all")
+    assert (ref["n_events"], ref["requested_by"], ref["embedder"]) == (300, "monitor.yaml", "hashing-384")
+    statuses = [(w["window_start"] < ref["last_ts"], w["result"]["drift"]["status"]) for w in store.list_windows("all", limit=1000)]
+    assert {s for inside, s in statuses if inside} == {"in_reference"}
+    assert {s for inside, s in statuses if not inside} == {"ok"}
+
+
+def test_rebaseline_through_the_api_is_logged_and_takes_effect(tmp_path, cfg, monitor):
+    store = store_at(tmp_path)
+    fill(store, "intent-shift", limit=2400)
+    worker = PipelineWorker(store, monitor)
+    worker.step()
+    app = create_app(Settings(database_url="sqlite://", config_dir=cfg, api_key="k", run_worker=False), store=store)
+    with TestClient(app) as client:
+        body = {"requested_by": "dana", "reason": "the Nova launch is the new normal", "last_windows": 6}
+        assert client.post("/v1/reference/rebaseline", json=body).status_code == 401
+        resp = client.post("/v1/reference/rebaseline", json=body, headers={"X-API-Key": "k"})
+        assert resp.status_code == 202, resp.text
+        pending_id = resp.json()["reference_id"]
+        worker.step(flush=True)
+        log = client.get("/v1/reference").json()
+    assert log["active"]["id"] == pending_id
+    assert (log["active"]["requested_by"], log["active"]["reason"]) == ("dana", "the Nova launch is the new normal")
+    assert [e["status"] for e in log["log"]] == ["active", "superseded"]
+    assert log["active"]["n_events"] > 300
+
+
+@pytest.mark.parametrize(
+    ("body", "path"),
+    [
+        ({"requested_by": "dana", "reason": "why not"}, "body"),
+        ({"requested_by": "dana", "reason": "x", "last_windows": 2}, "reason"),
+        ({"reason": "because", "last_windows": 2}, "requested_by"),
+        ({"requested_by": "d", "reason": "because", "window_range": {"start": "2026-03-02T09:00:00Z", "end": "2026-03-02T08:00:00Z"}}, "window_range"),
+    ],
+)
+def test_rebaseline_requests_are_validated(tmp_path, body, path):
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'db'}", config_dir=config_dir(tmp_path), run_worker=False))
+    with TestClient(app) as client:
+        resp = client.post("/v1/reference/rebaseline", json=body)
+    assert resp.status_code == 422
+    assert resp.json()["errors"][0]["path"] == path
+
+
+def test_windows_api_returns_closed_windows_with_results(tmp_path, cfg, monitor):
+    store = store_at(tmp_path)
+    fill(store, "baseline", limit=500)
+    PipelineWorker(store, monitor).step(flush=True)
+    app = create_app(Settings(database_url="sqlite://", run_worker=False, config_dir=cfg), store=store)
+    with TestClient(app) as client:
+        windows = client.get("/v1/windows", params={"limit": 3}).json()["windows"]
+    assert len(windows) == 3
+    assert windows[-1]["result"]["volume"]["n_events"] == windows[-1]["n_events"]
+    assert set(windows[-1]["result"]) >= {"volume", "drift", "sequential"}
+
+
+@pytest.mark.parametrize("scenario", ["intent-shift", "model-upgrade"])
+def test_the_default_detector_flags_the_change_within_two_windows(tmp_path, scenario):
+    monitor = load_monitor_config(config_dir(tmp_path))
+    store = store_at(tmp_path)
+    fill(store, scenario, seed=1, limit=1600)
+    PipelineWorker(store, monitor).step(flush=True)
+    change = store.incident_spans()[0]["first_ts"]
+    tested = [w for w in store.list_windows("all", limit=5000) if w["drifted"] is not None]
+    before = [w for w in tested if w["window_end"] <= change]
+    after = [w for w in tested if w["window_end"] > change]
+    assert before and not any(w["drifted"] for w in before)
+    assert any(w["drifted"] for w in after[:3]), [(w["window_start"], w["drift_p_value"]) for w in after[:3]]
