@@ -1,7 +1,7 @@
 """The FastAPI app factory: nothing is built at import time.
 
     from services.app import create_app
-    from services.settings import Settings
+    from services.settings import DEFAULT_STREAM, Settings
     app = create_app(Settings(database_url="sqlite:///var/demo.db"))
 
 With ``settings.run_worker`` the pipeline worker runs as a thread for the app's lifetime (the
@@ -22,9 +22,9 @@ from pipelines.embedding import Embedder
 from services.api import events, health, windows
 from services.config.monitor import load_monitor_config
 from services.errors import install_error_handlers
-from services.metrics import ServiceMetrics
+from services.metrics import ServiceMetrics, StoredStateCollector
 from services.schemas import EventBatch
-from services.settings import Settings
+from services.settings import DEFAULT_STREAM, Settings
 from services.store import Store, open_store
 
 
@@ -73,6 +73,7 @@ def create_app(
     app.state.settings = settings
     app.state.monitor = monitor
     app.state.metrics = ServiceMetrics(registry)
+    registry.register(StoredStateCollector(lambda: getattr(app.state, "store", None), DEFAULT_STREAM))
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(events.router)

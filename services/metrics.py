@@ -31,3 +31,45 @@ class ServiceMetrics:
             "Events acknowledged but not stored again because their event_id was already stored.",
             registry=registry,
         )
+
+
+class StoredStateCollector:
+    """Gauges read from the store at scrape time, so every API replica reports the same values."""
+
+    def __init__(self, store_getter, stream: str):  # noqa: ANN001 - a zero-argument callable returning the Store
+        self._store = store_getter
+        self._stream = stream
+
+    def collect(self):  # noqa: ANN201 - the prometheus_client collector protocol
+        from prometheus_client.core import GaugeMetricFamily
+
+        store = self._store()
+        if store is None:
+            return
+        score = GaugeMetricFamily(
+            "lookout_embedding_drift_score", "Drift statistic of the last tested window, by detector.", labels=["detector"]
+        )
+        p_value = GaugeMetricFamily(
+            "lookout_embedding_drift_p_value", "Drift p-value of the last tested window, by detector.", labels=["detector"]
+        )
+        lag = GaugeMetricFamily(
+            "lookout_pipeline_lag_seconds",
+            "Event time between the newest stored event and the end of the last closed window.",
+        )
+        sampled = GaugeMetricFamily(
+            "lookout_drift_sampled_fraction", "Share of the last tested window's events that the drift test used."
+        )
+        windows = store.list_windows(self._stream, limit=50)
+        tested = [w for w in windows if w["result"].get("drift", {}).get("status") == "ok"]
+        if tested:
+            drift = tested[-1]["result"]["drift"]
+            for name, r in drift["detectors"].items():
+                score.add_metric([name], r["statistic"])
+                if r["p_value"] is not None:
+                    p_value.add_metric([name], r["p_value"])
+            sampled.add_metric([], drift["sampled_fraction"])
+        _, newest, _ = store.event_bounds()
+        if newest is not None:
+            closed_until = windows[-1]["window_end"] if windows else None
+            lag.add_metric([], max(0.0, (newest - closed_until).total_seconds()) if closed_until else 0.0)
+        yield from (score, p_value, lag, sampled)

@@ -72,6 +72,17 @@ def _from_bytes(b: bytes) -> np.ndarray:
     return np.load(io.BytesIO(b), allow_pickle=False)
 
 
+def describe(row: dict[str, Any]) -> str:
+    """A short line for logs: the window, its size and the default detector's verdict."""
+    d = row["result"]["drift"]
+    if d["status"] == "ok":
+        p = "n/a" if d["p_value"] is None else f"{d['p_value']:.4f}"
+        verdict = f"{d['default_detector']} p={p} {'DRIFT' if d['drifted'] else 'ok'} (sample {d['sampled_fraction']:.0%})"
+    else:
+        verdict = d["status"].replace("_", " ")
+    return f"window {row['window_start']:%H:%M} n={row['n_events']:<4} drift: {verdict}"
+
+
 class PipelineWorker:
     def __init__(
         self,
@@ -253,7 +264,7 @@ class PipelineWorker:
                 flush = time.monotonic() - idle_since > idle_flush_seconds
                 report = self.step(flush=flush)
                 for w in report.windows:
-                    log.info("window %s: %d events, drift %s", w["window_start"].isoformat(), w["n_events"], w["drifted"])
+                    log.info("%s", describe(w))
             except Exception:  # noqa: BLE001 - keep the worker alive; the next step retries
                 log.exception("pipeline step failed; retrying")
             stop.wait(poll_seconds)

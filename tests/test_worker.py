@@ -174,3 +174,18 @@ def test_the_default_detector_flags_the_change_within_two_windows(tmp_path, scen
     after = [w for w in tested if w["window_end"] > change]
     assert before and not any(w["drifted"] for w in before)
     assert any(w["drifted"] for w in after[:3]), [(w["window_start"], w["drift_p_value"]) for w in after[:3]]
+
+
+def test_metrics_expose_the_last_windows_drift_and_the_pipeline_lag(tmp_path, cfg, monitor, registry):
+    store = store_at(tmp_path)
+    fill(store, "intent-shift", limit=1700)
+    PipelineWorker(store, monitor).step()
+    app = create_app(Settings(database_url="sqlite://", run_worker=False, config_dir=cfg), store=store, registry=registry)
+    with TestClient(app) as client:
+        text = client.get("/metrics").text
+    last = [w for w in store.list_windows("all") if w["drifted"] is not None][-1]
+    assert registry.get_sample_value("lookout_embedding_drift_p_value", {"detector": "mmd+knn"}) == last["drift_p_value"]
+    assert registry.get_sample_value("lookout_embedding_drift_score", {"detector": "mmd+knn"}) == last["drift_statistic"]
+    lag = registry.get_sample_value("lookout_pipeline_lag_seconds")
+    assert 0 < lag <= monitor.window + monitor.allowed_lateness
+    assert "lookout_drift_sampled_fraction 1.0" in text

@@ -56,6 +56,11 @@ def demo(
     from simulators.scenario import load_scenario
     from simulators.sender import Sender
 
+    import logging
+
+    # The in-process worker logs one line per closed window; show those beside the progress.
+    logging.basicConfig(level=logging.WARNING, format="  %(message)s")
+    logging.getLogger("lookout.worker").setLevel(logging.INFO)
     sim = Simulator(load_scenario(scenario), seed=seed)
     if not keep_data:
         _reset_sqlite(DEMO_DB)
@@ -68,6 +73,7 @@ def demo(
 Lookout demo — scenario '{scenario}' (seed {seed}), {hours:.1f} simulated hours at {speed:g}x
   API         {server.url}        (interactive docs: {server.url}/docs)
   events      {server.url}/v1/events?limit=5
+  windows     {server.url}/v1/windows?limit=5   (drift per 5-minute window, once the reference is pinned)
   metrics     {server.url}/metrics
   store       {DEMO_DB}
 Press Ctrl-C to stop.
