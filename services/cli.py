@@ -8,6 +8,7 @@ import sys
 import typer
 
 from services.commands.demo import demo
+from services.commands.eval_drift import eval_drift
 from services.commands.pipeline import rebaseline, run, worker
 from services.commands.serve import serve
 from services.commands.simulate import simulate
@@ -26,6 +27,7 @@ app.command()(demo)
 app.command()(worker)
 app.command()(run)
 app.command()(rebaseline)
+app.command("eval-drift")(eval_drift)
 
 
 def main() -> None:

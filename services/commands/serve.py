@@ -20,6 +20,7 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     db: Annotated[Optional[str], typer.Option(help="SQLite file path or SQLAlchemy URL (default: LOOKOUT_DATABASE_URL or var/lookout.db).")] = None,
     config_dir: Annotated[Optional[Path], typer.Option(help="Config folder (default: bundled configs/).")] = None,
+    worker: Annotated[bool, typer.Option("--worker/--no-worker", help="Run the pipeline worker inside the service (default) or not (then run `lookout worker`).")] = True,
     log_level: Annotated[str, typer.Option()] = "info",
 ) -> None:
     """Start the Lookout service."""
@@ -28,6 +29,9 @@ def serve(
     from services.app import create_app
     from services.settings import Settings
 
-    settings = Settings.from_env(database_url=database_url(db), config_dir=config_dir)
+    import logging
+
+    logging.basicConfig(level=getattr(logging, log_level.upper(), logging.INFO), format="%(asctime)s %(name)s %(message)s")
+    settings = Settings.from_env(database_url=database_url(db), config_dir=config_dir, run_worker=worker)
     typer.echo(f"Lookout API on http://{host}:{port}  (store: {settings.database_url})", err=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=False)
