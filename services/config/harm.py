@@ -1,0 +1,154 @@
+"""``harm_categories.yaml``: the harm taxonomy as a risk register (severity, owner, tiers, thresholds,
+cost of mistakes, and the matching Llama Guard 3 and OpenAI moderation categories).
+
+The taxonomy itself is fixed in code (:data:`pipelines.harm.CATEGORIES`): the file must describe
+exactly those categories, and a mistake is named precisely::
+
+    harm_categories.yaml: categories: missing categories: self_harm; unknown categories: selfharm
+    harm_categories.yaml: categories.sexual.severity: Input should be less than or equal to 4 (got 7)
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, field_validator, model_validator
+
+from pipelines.harm import CATEGORIES, TIERS
+from services.config.base import Strict, load_model
+
+HARM_FILE = "harm_categories.yaml"
+_TEAM = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+
+LLAMA_GUARD_CODES: dict[str, str] = {
+    "S1": "Violent Crimes", "S2": "Non-Violent Crimes", "S3": "Sex-Related Crimes",
+    "S4": "Child Sexual Exploitation", "S5": "Defamation", "S6": "Specialized Advice",
+    "S7": "Privacy", "S8": "Intellectual Property", "S9": "Indiscriminate Weapons", "S10": "Hate",
+    "S11": "Suicide & Self-Harm", "S12": "Sexual Content", "S13": "Elections",
+    "S14": "Code Interpreter Abuse",
+}
+OPENAI_MODERATION_CATEGORIES: tuple[str, ...] = (
+    "harassment", "harassment/threatening", "hate", "hate/threatening", "illicit", "illicit/violent",
+    "self-harm", "self-harm/intent", "self-harm/instructions", "sexual", "sexual/minors", "violence",
+    "violence/graphic",
+)
+
+
+def _one_of(kind: str, valid: tuple[str, ...]):
+    """A validator accepting only ``valid`` values, naming them all when it refuses one."""
+
+    def check(value: str) -> str:
+        if value not in valid:
+            raise ValueError(f"unknown {kind} {value!r}; valid: {', '.join(valid)}")
+        return value
+
+    return AfterValidator(check)
+
+
+Tier = Annotated[str, _one_of("tier", TIERS)]
+LlamaGuardCode = Annotated[str, _one_of("Llama Guard 3 code", tuple(LLAMA_GUARD_CODES))]
+OpenAICategory = Annotated[str, _one_of("OpenAI moderation category", OPENAI_MODERATION_CATEGORIES)]
+Probability = Annotated[float, Field(strict=True, ge=0, le=1)]
+
+
+def _no_repeats(values: tuple[str, ...]) -> tuple[str, ...]:
+    repeated = sorted({v for v in values if values.count(v) > 1})
+    if repeated:
+        raise ValueError(f"listed more than once: {', '.join(repeated)}")
+    return values
+
+
+class Thresholds(Strict):
+    """When a score flags an event, and which scores go to people for review."""
+
+    flag: float = Field(strict=True, gt=0, lt=1)
+    review_band: tuple[Probability, Probability]
+
+    @field_validator("review_band")
+    @classmethod
+    def _ordered(cls, band: tuple[float, float]) -> tuple[float, float]:
+        if band[0] >= band[1]:
+            raise ValueError(f"low ({band[0]:g}) must be below high ({band[1]:g})")
+        return band
+
+    @model_validator(mode="after")
+    def _band_brackets_flag(self) -> Thresholds:
+        low, high = self.review_band
+        # The band is the uncertain zone around the decision: outside it, people review nothing
+        # the model is unsure about.
+        if not low <= self.flag <= high:
+            raise ValueError(f"review_band [{low:g}, {high:g}] must contain the flag threshold {self.flag:g}")
+        return self
+
+
+class Cost(Strict):
+    """Price of one mistake in cost units (1 unit = one needless flag cleared by a reviewer)."""
+
+    false_negative: float = Field(strict=True, gt=0)
+    false_positive: float = Field(strict=True, gt=0)
+
+
+class HarmCategory(Strict):
+    """One row of the risk register (see the field guide at the top of harm_categories.yaml)."""
+
+    description: str = Field(min_length=1)
+    severity: int = Field(strict=True, ge=1, le=4)
+    owner: str
+    tiers: tuple[Tier, ...]
+    thresholds: Thresholds
+    cost: Cost
+    llama_guard: tuple[LlamaGuardCode, ...]
+    openai_moderation: tuple[OpenAICategory, ...]
+
+    _unique = field_validator("tiers", "llama_guard", "openai_moderation")(_no_repeats)
+
+    @field_validator("tiers")
+    @classmethod
+    def _some_tier(cls, tiers: tuple[str, ...]) -> tuple[str, ...]:
+        if not tiers:
+            raise ValueError(f"give at least one tier ({', '.join(TIERS)}): an undetected category is not monitored")
+        return tiers
+
+    @field_validator("owner")
+    @classmethod
+    def _team_slug(cls, owner: str) -> str:
+        if not _TEAM.fullmatch(owner):
+            raise ValueError(
+                f"owner must be a team name such as trust-safety (lowercase letters, digits, dashes), got {owner!r}"
+            )
+        return owner
+
+
+class HarmConfig(Strict):
+    """The whole register: exactly the categories of :data:`pipelines.harm.CATEGORIES`."""
+
+    categories: dict[str, HarmCategory]
+
+    @field_validator("categories")
+    @classmethod
+    def _exactly_the_taxonomy(cls, categories: dict[str, HarmCategory]) -> dict[str, HarmCategory]:
+        missing = [c for c in CATEGORIES if c not in categories]
+        unknown = [c for c in categories if c not in CATEGORIES]
+        problems = []
+        if missing:
+            problems.append(f"missing categories: {', '.join(missing)}")
+        if unknown:
+            problems.append(f"unknown categories: {', '.join(unknown)} (valid: {', '.join(CATEGORIES)})")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return categories
+
+    def flag_thresholds(self) -> dict[str, float]:
+        """Category -> flag threshold, the form :meth:`pipelines.harm.rules.RuleResult.flagged` takes."""
+        return {name: c.thresholds.flag for name, c in self.categories.items()}
+
+    def using_tier(self, tier: str) -> tuple[str, ...]:
+        """Categories for which ``tier`` runs, in taxonomy order."""
+        return tuple(name for name in CATEGORIES if tier in self.categories[name].tiers)
+
+
+def load_harm_config(config_dir: Path) -> HarmConfig:
+    """Load and validate ``config_dir / "harm_categories.yaml"``; raises ConfigError naming file, key and value."""
+    return load_model(HarmConfig, Path(config_dir) / HARM_FILE)
