@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from pipelines.embedding import Embedder
 from services.api import events, health, windows
-from services.config.monitor import load_monitor_config
+from services.config.bundle import load_config
 from services.errors import install_error_handlers
 from services.metrics import ServiceMetrics, StoredStateCollector
 from services.schemas import EventBatch
@@ -39,7 +39,7 @@ def create_app(
     settings = settings or Settings.from_env()
     registry = registry if registry is not None else CollectorRegistry()
     # An invalid config stops start-up here, with the file, key and value in the message.
-    monitor = load_monitor_config(settings.config_dir)
+    configs = load_config(settings.config_dir)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -52,7 +52,7 @@ def create_app(
         if settings.run_worker:
             from services.worker import PipelineWorker
 
-            worker = PipelineWorker(app.state.store, monitor, embedder=embedder)
+            worker = PipelineWorker(app.state.store, configs, embedder=embedder)
             thread = threading.Thread(target=worker.run, args=(stop,), name="lookout-worker", daemon=True)
             thread.start()
         try:
@@ -71,7 +71,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.monitor = monitor
+    app.state.configs = configs
+    app.state.monitor = configs.monitor
     app.state.metrics = ServiceMetrics(registry)
     registry.register(StoredStateCollector(lambda: getattr(app.state, "store", None), DEFAULT_STREAM))
     install_error_handlers(app)

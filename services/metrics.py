@@ -41,7 +41,7 @@ class StoredStateCollector:
         self._stream = stream
 
     def collect(self):  # noqa: ANN201 - the prometheus_client collector protocol
-        from prometheus_client.core import GaugeMetricFamily
+        from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 
         store = self._store()
         if store is None:
@@ -56,6 +56,15 @@ class StoredStateCollector:
             "lookout_pipeline_lag_seconds",
             "Event time between the newest stored event and the end of the last closed window.",
         )
+        harm_rate = GaugeMetricFamily(
+            "lookout_harm_rate", "Share of the last closed window's turns flagged, by harm category.", labels=["category"]
+        )
+        harm_low = GaugeMetricFamily(
+            "lookout_harm_rate_ci_lower", "Lower confidence bound of lookout_harm_rate.", labels=["category"]
+        )
+        harm_flags = CounterMetricFamily(
+            "lookout_harm_flags", "Turns flagged, by harm category and the tier that flagged them.", labels=["category", "tier"]
+        )
         sampled = GaugeMetricFamily(
             "lookout_drift_sampled_fraction", "Share of the last tested window's events that the drift test used."
         )
@@ -68,8 +77,16 @@ class StoredStateCollector:
                 if r["p_value"] is not None:
                     p_value.add_metric([name], r["p_value"])
             sampled.add_metric([], drift["sampled_fraction"])
+        if windows and "harm" in windows[-1]["result"]:
+            for category, r in windows[-1]["result"]["harm"]["categories"].items():
+                harm_rate.add_metric([category], r["rate"])
+                harm_low.add_metric([category], r["low"])
+        state = store.load_state(self._stream) or {}
+        for category, by_tier in sorted((state.get("harm_flags_total") or {}).items()):
+            for tier, total in sorted(by_tier.items()):
+                harm_flags.add_metric([category, tier], total)
         _, newest, _ = store.event_bounds()
         if newest is not None:
             closed_until = windows[-1]["window_end"] if windows else None
             lag.add_metric([], max(0.0, (newest - closed_until).total_seconds()) if closed_until else 0.0)
-        yield from (score, p_value, lag, sampled)
+        yield from (score, p_value, lag, sampled, harm_rate, harm_low, harm_flags)

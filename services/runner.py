@@ -14,7 +14,7 @@ from typing import Any
 
 from pipelines.embedding import Embedder
 from services.config.base import repo_configs_dir
-from services.config.monitor import load_monitor_config
+from services.config.bundle import load_config
 from services.schemas import EventList
 from services.store import open_store
 from services.worker import PipelineWorker
@@ -34,10 +34,11 @@ def run_headless(
     on_window: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     config_dir = config_dir or repo_configs_dir()
-    monitor = load_monitor_config(config_dir)
+    configs = load_config(config_dir)
+    monitor = configs.monitor
     scenario = load_scenario(scenario_name, config_dir)
     store = open_store(database_url)
-    worker = PipelineWorker(store, monitor, embedder=embedder, seed=seed)
+    worker = PipelineWorker(store, configs, embedder=embedder, seed=seed)
     windows: list[dict[str, Any]] = []
 
     def consume(rows: list[dict[str, Any]]) -> None:

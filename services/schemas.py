@@ -11,21 +11,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
+from pipelines.harm import CATEGORIES
+
 MAX_BATCH = 1000
 MAX_TEXT_BYTES = 32 * 1024
 MAX_ID_CHARS = 128
 MAX_LABEL_CHARS = 128
 
-HARM_CATEGORIES = (
-    "harassment_hate",
-    "self_harm",
-    "violence_weapons",
-    "illegal_activity",
-    "misinformation",
-    "sexual",
-    "privacy_pii",
-    "prompt_injection_jailbreak",
-)
+HARM_CATEGORIES = CATEGORIES
 
 
 def _text_limit(value: str) -> str:

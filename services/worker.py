@@ -28,9 +28,13 @@ import numpy as np
 
 from pipelines.drift.cusum import Cusum, threshold_for_alpha
 from pipelines.embedding import Embedder, make_embedder, texts_for_embedding
+from pipelines.harm import CATEGORIES as HARM_CATEGORIES
+from pipelines.harm.rules import apply_rules
+from pipelines.harm_rates import window_harm
 from pipelines.monitor import DriftSettings, Reference, drift, volume, window_rng
 from pipelines.topics import TopicModel, fit_topics
 from pipelines.windows import EPOCH, Window, closable, watermark, window_of
+from services.config.bundle import LookoutConfig
 from services.config.monitor import MonitorConfig
 from services.settings import DEFAULT_STREAM
 from services.store import Store
@@ -87,17 +91,19 @@ class PipelineWorker:
     def __init__(
         self,
         store: Store,
-        config: MonitorConfig,
+        configs: LookoutConfig,
         *,
         embedder: Embedder | None = None,
         stream: str = DEFAULT_STREAM,
         seed: int = 0,
     ):
         self.store = store
-        self.config = config
+        self.config = config = configs.monitor
         self.stream = stream
         self.seed = seed
         self.settings = drift_settings(config)
+        self.harm = configs.harm
+        self._flag_thresholds = configs.harm.flag_thresholds()
         self._embedder = embedder
         seq = config.drift.sequential
         self.cusum_threshold = threshold_for_alpha(
@@ -134,7 +140,7 @@ class PipelineWorker:
     def _initial_state(self) -> dict[str, Any]:
         lo, _, _ = self.store.event_bounds()
         assert lo is not None
-        return {"next_window_start": window_of(lo, self.config.window).start, "checked_seq": 0, "sequential": {}}
+        return {"next_window_start": window_of(lo, self.config.window).start, "checked_seq": 0, "sequential": {}, "harm_flags_total": {}}
 
     def _count_late(self, state: dict[str, Any], max_seq: int) -> int:
         if state["checked_seq"] >= max_seq:
@@ -152,6 +158,8 @@ class PipelineWorker:
         turns = self.store.window_events(window.start, window.end, max_seq=max_seq)
         rng = window_rng(self.seed, (window.start - EPOCH).total_seconds())
         result: dict[str, Any] = {"volume": volume(turns)}
+        flags = [self.decide_harm(t) for t in turns]
+        result["harm"] = window_harm(turns, flags, categories=HARM_CATEGORIES)
         reference = self._reference
         if reference is None:
             result["drift"] = {"status": "no_reference", "drifted": None}
@@ -177,9 +185,18 @@ class PipelineWorker:
             "result": result,
             "max_seq": max_seq,
         }
-        new_state = {**state, "next_window_start": window.end, "sequential": cusum.state()}
+        totals = {c: dict(tiers) for c, tiers in (state.get("harm_flags_total") or {}).items()}
+        for category, by_tier in result["harm"]["by_tier"].items():
+            for tier, k in by_tier.items():
+                totals.setdefault(category, {})[tier] = totals.get(category, {}).get(tier, 0) + k
+        new_state = {**state, "next_window_start": window.end, "sequential": cusum.state(), "harm_flags_total": totals}
         self.store.commit_window(self.stream, row, new_state)
         return row, new_state
+
+    def decide_harm(self, turn: dict[str, Any]) -> dict[str, str]:
+        """The categories a turn is flagged for, each with the tier that flagged it."""
+        rules = apply_rules(turn["prompt"], turn["response"])
+        return {category: "rules" for category in rules.flagged(self._flag_thresholds)}
 
     # -- the drift reference --------------------------------------------------------------------
 

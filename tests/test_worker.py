@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from conftest import make_event
 from pipeline_helpers import config_dir, fill, store_at
 from services.app import create_app
-from services.config.monitor import load_monitor_config
+from services.config.bundle import load_config
 from services.schemas import EventList
 from services.settings import Settings
 from services.worker import PipelineWorker
@@ -23,18 +23,23 @@ def cfg(tmp_path):
 
 
 @pytest.fixture
-def monitor(cfg):
-    return load_monitor_config(cfg)
+def configs(cfg):
+    return load_config(cfg)
+
+
+@pytest.fixture
+def monitor(configs):
+    return configs.monitor
 
 
 def _windows(store):
     return [(w["window_start"], w["n_events"], w["drift_p_value"], w["drifted"]) for w in store.list_windows("all", limit=5000)]
 
 
-def test_windows_close_on_the_watermark_and_hold_every_event_once(tmp_path, monitor):
+def test_windows_close_on_the_watermark_and_hold_every_event_once(tmp_path, configs, monitor):
     store = store_at(tmp_path)
     n = fill(store, "baseline", limit=600)
-    worker = PipelineWorker(store, monitor)
+    worker = PipelineWorker(store, configs)
     report = worker.step()
     _, last_ts, _ = store.event_bounds()
     mark = last_ts - timedelta(seconds=monitor.allowed_lateness)
@@ -47,24 +52,24 @@ def test_windows_close_on_the_watermark_and_hold_every_event_once(tmp_path, moni
     assert worker.step(flush=True).windows == []  # nothing left to do
 
 
-def test_a_restarted_worker_continues_without_recounting(tmp_path, monitor):
+def test_a_restarted_worker_continues_without_recounting(tmp_path, configs, monitor):
     store = store_at(tmp_path)
     fill(store, "intent-shift", limit=900)
-    PipelineWorker(store, monitor).step(max_windows=10)
+    PipelineWorker(store, configs).step(max_windows=10)
     assert len(store.list_windows("all")) == 10
-    PipelineWorker(store, monitor).step(flush=True)  # a new process, same store
+    PipelineWorker(store, configs).step(flush=True)  # a new process, same store
     resumed = _windows(store)
 
     fresh = store_at(tmp_path, "fresh.db")
     fill(fresh, "intent-shift", limit=900)
-    PipelineWorker(fresh, monitor).step(flush=True)
+    PipelineWorker(fresh, configs).step(flush=True)
     assert resumed == _windows(fresh)
 
 
-def test_a_crash_mid_window_loses_nothing_and_counts_nothing_twice(tmp_path, monitor, monkeypatch):
+def test_a_crash_mid_window_loses_nothing_and_counts_nothing_twice(tmp_path, configs, monitor, monkeypatch):
     store = store_at(tmp_path)
     fill(store, "intent-shift", limit=1500)
-    worker = PipelineWorker(store, monitor)
+    worker = PipelineWorker(store, configs)
     real_commit, calls = store.commit_window, []
 
     def crash_on_the_25th(*args, **kwargs):
@@ -78,18 +83,18 @@ def test_a_crash_mid_window_loses_nothing_and_counts_nothing_twice(tmp_path, mon
         worker.step(flush=True)
     assert len(store.list_windows("all", limit=5000)) == 24
     monkeypatch.setattr(store, "commit_window", real_commit)
-    PipelineWorker(store, monitor).step(flush=True)
+    PipelineWorker(store, configs).step(flush=True)
 
     fresh = store_at(tmp_path, "fresh.db")
     fill(fresh, "intent-shift", limit=1500)
-    PipelineWorker(fresh, monitor).step(flush=True)
+    PipelineWorker(fresh, configs).step(flush=True)
     assert _windows(store) == _windows(fresh)
 
 
-def test_late_events_are_counted_on_their_window_not_lost(tmp_path, monitor):
+def test_late_events_are_counted_on_their_window_not_lost(tmp_path, configs, monitor):
     store = store_at(tmp_path)
     fill(store, "baseline", limit=400)
-    worker = PipelineWorker(store, monitor)
+    worker = PipelineWorker(store, configs)
     worker.step(flush=True)
     first = store.list_windows("all", limit=1000)[0]
     late_ts = (first["window_start"] + timedelta(seconds=10)).isoformat().replace("+00:00", "Z")
@@ -102,10 +107,10 @@ def test_late_events_are_counted_on_their_window_not_lost(tmp_path, monitor):
     assert worker.step().late_events == 0  # counted once
 
 
-def test_the_reference_is_pinned_from_the_first_events_and_windows_inside_it_are_not_tested(tmp_path, monitor):
+def test_the_reference_is_pinned_from_the_first_events_and_windows_inside_it_are_not_tested(tmp_path, configs, monitor):
     store = store_at(tmp_path)
     fill(store, "baseline", limit=700)
-    PipelineWorker(store, monitor).step(flush=True)
+    PipelineWorker(store, configs).step(flush=True)
     ref = store.active_reference("all")
     assert (ref["n_events"], ref["requested_by"], ref["embedder"]) == (300, "monitor.yaml", "hashing-384")
     statuses = [(w["window_start"] < ref["last_ts"], w["result"]["drift"]["status"]) for w in store.list_windows("all", limit=1000)]
@@ -113,10 +118,10 @@ def test_the_reference_is_pinned_from_the_first_events_and_windows_inside_it_are
     assert {s for inside, s in statuses if not inside} == {"ok"}
 
 
-def test_rebaseline_through_the_api_is_logged_and_takes_effect(tmp_path, cfg, monitor):
+def test_rebaseline_through_the_api_is_logged_and_takes_effect(tmp_path, cfg, configs, monitor):
     store = store_at(tmp_path)
     fill(store, "intent-shift", limit=2400)
-    worker = PipelineWorker(store, monitor)
+    worker = PipelineWorker(store, configs)
     worker.step()
     app = create_app(Settings(database_url="sqlite://", config_dir=cfg, api_key="k", run_worker=False), store=store)
     with TestClient(app) as client:
@@ -150,10 +155,10 @@ def test_rebaseline_requests_are_validated(tmp_path, body, path):
     assert resp.json()["errors"][0]["path"] == path
 
 
-def test_windows_api_returns_closed_windows_with_results(tmp_path, cfg, monitor):
+def test_windows_api_returns_closed_windows_with_results(tmp_path, cfg, configs, monitor):
     store = store_at(tmp_path)
     fill(store, "baseline", limit=500)
-    PipelineWorker(store, monitor).step(flush=True)
+    PipelineWorker(store, configs).step(flush=True)
     app = create_app(Settings(database_url="sqlite://", run_worker=False, config_dir=cfg), store=store)
     with TestClient(app) as client:
         windows = client.get("/v1/windows", params={"limit": 3}).json()["windows"]
@@ -164,10 +169,10 @@ def test_windows_api_returns_closed_windows_with_results(tmp_path, cfg, monitor)
 
 @pytest.mark.parametrize("scenario", ["intent-shift", "model-upgrade"])
 def test_the_default_detector_flags_the_change_within_two_windows(tmp_path, scenario):
-    monitor = load_monitor_config(config_dir(tmp_path))
+    configs = load_config(config_dir(tmp_path))
     store = store_at(tmp_path)
     fill(store, scenario, seed=1, limit=1600)
-    PipelineWorker(store, monitor).step(flush=True)
+    PipelineWorker(store, configs).step(flush=True)
     change = store.incident_spans()[0]["first_ts"]
     tested = [w for w in store.list_windows("all", limit=5000) if w["drifted"] is not None]
     before = [w for w in tested if w["window_end"] <= change]
@@ -176,10 +181,10 @@ def test_the_default_detector_flags_the_change_within_two_windows(tmp_path, scen
     assert any(w["drifted"] for w in after[:3]), [(w["window_start"], w["drift_p_value"]) for w in after[:3]]
 
 
-def test_metrics_expose_the_last_windows_drift_and_the_pipeline_lag(tmp_path, cfg, monitor, registry):
+def test_metrics_expose_the_last_windows_drift_and_the_pipeline_lag(tmp_path, cfg, configs, monitor, registry):
     store = store_at(tmp_path)
     fill(store, "intent-shift", limit=1700)
-    PipelineWorker(store, monitor).step()
+    PipelineWorker(store, configs).step()
     app = create_app(Settings(database_url="sqlite://", run_worker=False, config_dir=cfg), store=store, registry=registry)
     with TestClient(app) as client:
         text = client.get("/metrics").text
@@ -189,3 +194,24 @@ def test_metrics_expose_the_last_windows_drift_and_the_pipeline_lag(tmp_path, cf
     lag = registry.get_sample_value("lookout_pipeline_lag_seconds")
     assert 0 < lag <= monitor.window + monitor.allowed_lateness
     assert "lookout_drift_sampled_fraction 1.0" in text
+
+
+def test_harm_rates_per_window_with_intervals_and_their_metrics(tmp_path, cfg, configs, registry):
+    store = store_at(tmp_path)
+    fill(store, "injection-campaign", seed=2, limit=2000)  # the campaign starts 2 h in and leaks after 45 min
+    PipelineWorker(store, configs).step(flush=True)
+    windows = store.list_windows("all", limit=5000)
+    for w in windows:
+        harm = w["result"]["harm"]
+        assert harm["n"] == w["n_events"]
+        for r in harm["categories"].values():
+            assert 0 <= r["low"] <= r["rate"] <= r["high"] <= 1
+    leaks = sum(w["result"]["harm"]["categories"]["privacy_pii"]["k"] for w in windows)
+    assert leaks > 0
+    app = create_app(Settings(database_url="sqlite://", run_worker=False, config_dir=cfg), store=store, registry=registry)
+    with TestClient(app) as client:
+        client.get("/metrics")
+    last = windows[-1]["result"]["harm"]["categories"]
+    assert registry.get_sample_value("lookout_harm_rate", {"category": "privacy_pii"}) == last["privacy_pii"]["rate"]
+    by_tier = sum(w["result"]["harm"]["by_tier"]["privacy_pii"].get("rules", 0) for w in windows)
+    assert registry.get_sample_value("lookout_harm_flags_total", {"category": "privacy_pii", "tier": "rules"}) == by_tier

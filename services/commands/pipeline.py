@@ -28,7 +28,7 @@ def worker(
     """Run the pipeline worker as its own process (use `lookout serve --no-worker` beside it)."""
     import logging
 
-    from services.config.monitor import load_monitor_config
+    from services.config.bundle import load_config
     from services.store import open_store
     from services.worker import PipelineWorker
 
@@ -39,7 +39,7 @@ def worker(
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     typer.echo(f"Lookout worker on {settings.database_url}; Ctrl-C stops it.", err=True)
-    PipelineWorker(store, load_monitor_config(settings.config_dir)).run(stop, poll_seconds=poll)
+    PipelineWorker(store, load_config(settings.config_dir)).run(stop, poll_seconds=poll)
     store.close()
 
 

@@ -12,15 +12,15 @@ import random
 
 from .harm_text import HARM_TEXT
 from .injection import injection_turn, pii_leak_turn
+from pipelines.harm import CATEGORIES
+
 from .intents import random_prompt
 from .phrasing import build_prompt
 from .slots import Slots
 from .style import Style, finish_plain
 
-HARM_CATEGORIES: tuple[str, ...] = (
-    "harassment_hate", "self_harm", "violence_weapons", "illegal_activity", "misinformation",
-    "sexual", "privacy_pii", "prompt_injection_jailbreak",
-)
+# The taxonomy is defined once, beside the detectors.
+HARM_CATEGORIES: tuple[str, ...] = CATEGORIES
 
 
 def render_injection_attack(rng: random.Random, style: Style, *, complied: bool,

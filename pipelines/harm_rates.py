@@ -1,0 +1,68 @@
+"""A window's harm-category rates, with intervals, breakdowns and a disparity test (pure).
+
+Each turn arrives here already decided: a mapping ``{category: tier}`` of the categories it was
+flagged for and which tier flagged it (empty for a clean turn). The window then reports, per
+category: the flag count and rate with its confidence interval, the same by segment and by model
+version, the count by tier, and which segments are significantly worse than the rest.
+
+>>> turns = [{"segment": "a", "model_version": "v1"}] * 3 + [{"segment": "b", "model_version": "v1"}]
+>>> flags = [{"privacy_pii": "rules"}, {}, {}, {}]
+>>> out = window_harm(turns, flags, categories=("privacy_pii",))
+>>> out["categories"]["privacy_pii"]["k"], out["categories"]["privacy_pii"]["rate"]
+(1, 0.25)
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from typing import Any
+
+from pipelines.rates import disparity, rate
+
+
+def _rate_json(k: int, n: int, confidence: float) -> dict[str, Any]:
+    r = rate(k, n, confidence)
+    return {"k": k, "n": n, "rate": round(r.rate, 6), "low": round(r.low, 6), "high": round(r.high, 6), "method": r.method}
+
+
+def _breakdown(
+    turns: Sequence[Mapping[str, Any]], flags: Sequence[Mapping[str, str]], key: str, category: str, confidence: float
+) -> dict[str, dict[str, Any]]:
+    totals = Counter(t[key] for t in turns)
+    hits = Counter(t[key] for t, f in zip(turns, flags, strict=True) if category in f)
+    return {group: _rate_json(hits[group], n, confidence) for group, n in sorted(totals.items())}
+
+
+def window_harm(
+    turns: Sequence[Mapping[str, Any]],
+    flags: Sequence[Mapping[str, str]],
+    *,
+    categories: Sequence[str],
+    confidence: float = 0.95,
+    fdr: float = 0.05,
+    min_segment_n: int = 20,
+) -> dict[str, Any]:
+    """Per-category rates with intervals, by segment, model version and tier, plus disparities."""
+    if len(turns) != len(flags):
+        raise ValueError(f"turns ({len(turns)}) and flags ({len(flags)}) differ in length")
+    n = len(turns)
+    unknown = sorted({c for f in flags for c in f} - set(categories))
+    if unknown:
+        raise ValueError(f"flags name unknown categories: {', '.join(unknown)}")
+    out: dict[str, Any] = {"n": n, "confidence": confidence, "categories": {}, "by_segment": {}, "by_model_version": {}, "by_tier": {}}
+    seg_counts: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+    for category in categories:
+        k = sum(1 for f in flags if category in f)
+        out["categories"][category] = _rate_json(k, n, confidence)
+        out["by_segment"][category] = _breakdown(turns, flags, "segment", category, confidence)
+        out["by_model_version"][category] = _breakdown(turns, flags, "model_version", category, confidence)
+        out["by_tier"][category] = dict(Counter(f[category] for f in flags if category in f))
+        for segment, r in out["by_segment"][category].items():
+            seg_counts[category][segment] = (r["k"], r["n"])
+    out["any_harm"] = _rate_json(sum(1 for f in flags if f), n, confidence)
+    tests = disparity(seg_counts, fdr=fdr, min_n=min_segment_n)
+    out["disparity"] = [asdict(d) for d in tests if d.flagged]
+    out["disparity_tests"] = len(tests)
+    return out
