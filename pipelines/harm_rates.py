@@ -66,3 +66,26 @@ def window_harm(
     out["disparity"] = [asdict(d) for d in tests if d.flagged]
     out["disparity_tests"] = len(tests)
     return out
+
+
+def tier_precision(labelled: Sequence[Mapping[str, Any]], confidence: float = 0.95) -> dict[str, dict[str, Any]]:
+    """What reviewers' labels say about each tier, per category.
+
+    ``labelled`` rows have ``tier``, ``category`` (what the tier proposed), ``flagged`` and
+    ``label`` (the reviewer's category, or ``benign``). For flagged rows, precision is the share
+    the reviewer confirmed; for unflagged (uncertain) rows, ``missed_share`` is the share that was
+    harmful after all, a hint that the flag threshold sits too high.
+    """
+    groups: dict[tuple[str, str], dict[str, list[bool]]] = defaultdict(lambda: {"flagged": [], "unflagged": []})
+    for row in labelled:
+        key = (row["tier"], row["category"])
+        groups[key]["flagged" if row["flagged"] else "unflagged"].append(row["label"] == row["category"])
+    out: dict[str, dict[str, Any]] = defaultdict(dict)
+    for (tier, category), g in sorted(groups.items()):
+        entry: dict[str, Any] = {}
+        if g["flagged"]:
+            entry["precision"] = _rate_json(sum(g["flagged"]), len(g["flagged"]), confidence)
+        if g["unflagged"]:
+            entry["missed_share"] = _rate_json(sum(g["unflagged"]), len(g["unflagged"]), confidence)
+        out[tier][category] = entry
+    return dict(out)

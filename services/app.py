@@ -19,7 +19,7 @@ from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 
 from pipelines.embedding import Embedder
-from services.api import events, health, windows
+from services.api import events, health, review, windows
 from services.config.bundle import load_config
 from services.errors import install_error_handlers
 from services.metrics import ServiceMetrics, StoredStateCollector
@@ -79,6 +79,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(events.router)
     app.include_router(windows.router)
+    app.include_router(review.router)
     _declare_schemas(app, EventBatch)
     return app
 

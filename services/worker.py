@@ -158,8 +158,11 @@ class PipelineWorker:
         turns = self.store.window_events(window.start, window.end, max_seq=max_seq)
         rng = window_rng(self.seed, (window.start - EPOCH).total_seconds())
         result: dict[str, Any] = {"volume": volume(turns)}
-        flags = [self.decide_harm(t) for t in turns]
+        decisions = [self.decide_harm(t) for t in turns]
+        flags = [flagged for flagged, _ in decisions]
+        review = [item for _, item in decisions if item is not None]
         result["harm"] = window_harm(turns, flags, categories=HARM_CATEGORIES)
+        result["harm"]["review_enqueued"] = len(review)
         reference = self._reference
         if reference is None:
             result["drift"] = {"status": "no_reference", "drifted": None}
@@ -190,13 +193,29 @@ class PipelineWorker:
             for tier, k in by_tier.items():
                 totals.setdefault(category, {})[tier] = totals.get(category, {}).get(tier, 0) + k
         new_state = {**state, "next_window_start": window.end, "sequential": cusum.state(), "harm_flags_total": totals}
-        self.store.commit_window(self.stream, row, new_state)
+        self.store.commit_window(self.stream, row, new_state, review)
         return row, new_state
 
-    def decide_harm(self, turn: dict[str, Any]) -> dict[str, str]:
-        """The categories a turn is flagged for, each with the tier that flagged it."""
-        rules = apply_rules(turn["prompt"], turn["response"])
-        return {category: "rules" for category in rules.flagged(self._flag_thresholds)}
+    def decide_harm(self, turn: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any] | None]:
+        """The categories a turn is flagged for (each with the tier that flagged it), and the
+        review-queue entry it earns, if any: every flag of severity 3 or more, and any score
+        inside its category's review band (where the automatic tiers are least sure)."""
+        scores = apply_rules(turn["prompt"], turn["response"]).scores
+        flagged = {c: "rules" for c, score in scores.items() if score >= self._flag_thresholds[c]}
+        candidates = []
+        for category, score in scores.items():
+            cat = self.harm.categories[category]
+            low, high = cat.thresholds.review_band
+            if category in flagged and cat.severity >= 3:
+                candidates.append((2, cat.severity, score, category, "high_severity"))
+            elif low <= score <= high:
+                candidates.append((1, cat.severity, score, category, "uncertain"))
+        if not candidates:
+            return flagged, None
+        _, _, score, category, reason = max(candidates)
+        item = {"event_id": turn["event_id"], "category": category, "score": score, "tier": "rules",
+                "flagged": category in flagged, "reason": reason}  # fmt: skip
+        return flagged, item
 
     # -- the drift reference --------------------------------------------------------------------
 

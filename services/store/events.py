@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from services.schemas import Event
 from services.store.pipeline import PipelineStoreMixin
+from services.store.review import ReviewStoreMixin
 from services.store.schema import UtcDateTime, events, metadata, truth
 
 
@@ -86,7 +87,7 @@ def _sqlite_time(value: datetime) -> str:
     return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
-class Store(PipelineStoreMixin):
+class Store(PipelineStoreMixin, ReviewStoreMixin):
     """All reads and writes of Lookout's state go through here."""
 
     def __init__(self, engine: Engine):

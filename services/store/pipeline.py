@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -83,14 +83,17 @@ class PipelineStoreMixin:
         with self.engine.begin() as conn:
             self._upsert(conn, pipeline_state, {**state, "stream": stream, "updated_at": _now()}, ("stream",))
 
-    def commit_window(self, stream: str, window: Mapping[str, Any], state: Mapping[str, Any]) -> None:
-        """Upsert a window's results and advance the stream's state in one transaction.
+    def commit_window(
+        self, stream: str, window: Mapping[str, Any], state: Mapping[str, Any], review: Sequence[dict[str, Any]] = ()
+    ) -> None:
+        """Upsert a window's results, queue its review items and advance the stream's state, in one transaction.
 
         A crash before the commit leaves the window unprocessed; a crash after it leaves the state
         past it. Either way a restart neither loses the window nor counts it twice.
         """
         with self.engine.begin() as conn:
             self._upsert(conn, window_stats, {**window, "stream": stream, "processed_at": _now()}, ("stream", "window_start"))
+            self._enqueue(conn, [{**item, "stream": stream, "window_start": window["window_start"]} for item in review])
             self._upsert(conn, pipeline_state, {**state, "stream": stream, "updated_at": _now()}, ("stream",))
 
     def add_late_events(self, stream: str, counts: Mapping[datetime, int], state: Mapping[str, Any]) -> None:

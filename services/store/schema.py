@@ -136,3 +136,25 @@ references = Table(
     Column("error", Text, nullable=True),
     Index("ix_references_stream_status", "stream", "status"),
 )
+
+# Tier 3: turns a person should look at (uncertain scores, every high-severity flag), and their labels.
+review_queue = Table(
+    "review_queue",
+    metadata,
+    Column("event_id", String(128), ForeignKey("events.event_id"), primary_key=True),
+    Column("stream", String(64), nullable=False),
+    Column("window_start", UtcDateTime, nullable=False),
+    # The category the automatic tiers proposed and how sure they were.
+    Column("category", String(64), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("tier", String(32), nullable=False),
+    Column("flagged", Boolean, nullable=False),
+    # uncertain (score inside the category's review band) or high_severity (a flag of severity >= 3).
+    Column("reason", String(32), nullable=False),
+    Column("enqueued_at", UtcDateTime, nullable=False),
+    # A reviewer's verdict: one of the categories, or "benign".
+    Column("label", String(64), nullable=True),
+    Column("labelled_by", String(128), nullable=True),
+    Column("labelled_at", UtcDateTime, nullable=True),
+    Index("ix_review_pending", "label", "enqueued_at"),
+)
