@@ -101,3 +101,30 @@ def test_demo_streams_events_into_the_service_until_ctrl_c(tmp_path):
     assert f"API         {base}" in out
     assert "stopped." in out
     assert (tmp_path / "var" / "demo.db").exists()
+
+
+def test_check_config_accepts_the_bundled_configs():
+    result = runner.invoke(app, ["check-config"])
+    assert result.exit_code == 0, result.output
+    assert "monitor.yaml, harm_categories.yaml and 5 scenarios are valid" in result.output
+
+
+def test_check_config_lists_every_problem_and_exits_1(tmp_path):
+    import shutil
+
+    from services.config.base import repo_configs_dir
+
+    folder = tmp_path / "cfg"
+    shutil.copytree(repo_configs_dir(), folder)
+    monitor = folder / "monitor.yaml"
+    monitor.write_text(monitor.read_text().replace("window: 5m", "window: 5 minutes"))
+    scenario = folder / "scenarios" / "baseline.yaml"
+    scenario.write_text(scenario.read_text().replace("  rate: 10/m", "  rate: ten"))
+    result = runner.invoke(app, ["check-config", str(folder)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines == [
+        "monitor.yaml: window: expected a duration such as '30s', '5m', '2h' or '1d' (units ms, s, m, h, d, w), got '5 minutes'",
+        "scenarios/baseline.yaml: defaults.rate: expected a rate such as '12/m' (events per s, m or h), got 'ten'",
+        f"2 problem(s) in {folder}",
+    ]
