@@ -215,3 +215,22 @@ def test_harm_rates_per_window_with_intervals_and_their_metrics(tmp_path, cfg, c
     assert registry.get_sample_value("lookout_harm_rate", {"category": "privacy_pii"}) == last["privacy_pii"]["rate"]
     by_tier = sum(w["result"]["harm"]["by_tier"]["privacy_pii"].get("rules", 0) for w in windows)
     assert registry.get_sample_value("lookout_harm_flags_total", {"category": "privacy_pii", "tier": "rules"}) == by_tier
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", ["intent-shift", "model-upgrade"])
+def test_with_the_real_model_mmd_flags_the_change_within_two_windows(tmp_path, scenario):
+    """The real all-MiniLM-L6-v2 embeddings, the plain MMD² test beside the default one."""
+    from pipelines.embedding import make_embedder
+
+    cfg = config_dir(tmp_path, {"embedding": {"backend": "minilm"}, "drift": {"detectors": {"mmd": {"n_permutations": 200}}}})
+    store = store_at(tmp_path)
+    fill(store, scenario, seed=1, limit=1450)  # the change comes after about 1,200 turns
+    PipelineWorker(store, load_config(cfg), embedder=make_embedder("minilm")).step(flush=True)
+    change = store.incident_spans()[0]["first_ts"]
+    tested = [w for w in store.list_windows("all", limit=5000) if w["drifted"] is not None]
+    mmd = lambda w: w["result"]["drift"]["detectors"]["mmd"]  # noqa: E731
+    before = [w for w in tested if w["window_end"] <= change]
+    after = [w for w in tested if w["window_end"] > change]
+    assert before and sum(mmd(w)["drifted"] for w in before) <= 1  # alpha = 1 %: at most a rare false alarm
+    assert any(mmd(w)["drifted"] for w in after[:3]), [mmd(w)["p_value"] for w in after[:3]]
