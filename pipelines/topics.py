@@ -85,6 +85,8 @@ class Explanation:
     novel_share: float
     novel_terms: tuple[str, ...]
     novel_examples: tuple[str, ...] = field(default_factory=tuple)
+    # Words far more common in the window than in the reference, whatever topic they fall in.
+    rising_terms: tuple[str, ...] = field(default_factory=tuple)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -92,6 +94,7 @@ class Explanation:
             "novel_share": round(self.novel_share, 4),
             "novel_terms": list(self.novel_terms),
             "novel_examples": list(self.novel_examples),
+            "rising_terms": list(self.rising_terms),
         }
 
 
@@ -105,15 +108,19 @@ def _words(text: str) -> list[str]:
 
 
 def distinctive_terms(texts: Sequence[str], background: Sequence[str], n: int = 4) -> tuple[str, ...]:
-    """Words much more frequent in ``texts`` than in ``background`` (smoothed log ratio)."""
+    """Words whose share of ``texts`` most exceeds their share of ``background``.
+
+    Ranked by the rise in the share of texts containing the word (so a word in half the window
+    beats one in three texts), keeping only words at least twice as common as in the background.
+    """
     fg = Counter(w for t in texts for w in set(_words(t)))
     bg = Counter(w for t in background for w in set(_words(t)))
     n_fg, n_bg = max(len(texts), 1), max(len(background), 1)
-    scored = [
-        (np.log((c + 0.5) / n_fg) - np.log((bg.get(w, 0) + 0.5) / n_bg), w)
-        for w, c in fg.items()
-        if c >= max(2, 0.05 * n_fg)
-    ]
+    scored = []
+    for word, count in fg.items():
+        share, base = count / n_fg, (bg.get(word, 0) + 0.5) / n_bg
+        if count >= 2 and share >= 2 * base:
+            scored.append((share - base, word))
     return tuple(w for _, w in sorted(scored, reverse=True)[:n])
 
 
@@ -185,4 +192,5 @@ def explain(
         novel_share=float(novel.mean()),
         novel_terms=distinctive_terms(novel_texts, reference_texts) if novel_texts else (),
         novel_examples=tuple(novel_texts[:n_examples]),
+        rising_terms=distinctive_terms(texts, reference_texts, n=6),
     )

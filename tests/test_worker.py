@@ -234,3 +234,18 @@ def test_with_the_real_model_mmd_flags_the_change_within_two_windows(tmp_path, s
     after = [w for w in tested if w["window_end"] > change]
     assert before and sum(mmd(w)["drifted"] for w in before) <= 1  # alpha = 1 %: at most a rare false alarm
     assert any(mmd(w)["drifted"] for w in after[:3]), [mmd(w)["p_value"] for w in after[:3]]
+
+
+def test_a_drifted_window_says_what_changed(tmp_path, configs):
+    store = store_at(tmp_path)
+    fill(store, "intent-shift", seed=1, limit=1500)
+    PipelineWorker(store, configs).step(flush=True)
+    change = store.incident_spans()[0]["first_ts"]
+    drifted = [w for w in store.list_windows("all", limit=5000) if w["drifted"] and w["window_end"] > change]
+    assert drifted
+    explanation = drifted[0]["result"]["drift"]["explanation"]
+    assert "nova" in explanation["rising_terms"]  # the launched product
+    topics = explanation["topics"]
+    assert topics and all(t["examples"] and len(t["terms"]) > 0 for t in topics)
+    assert abs(topics[0]["change"]) >= abs(topics[-1]["change"])  # biggest change first
+    assert sum(t["current_share"] for t in topics) == pytest.approx(1.0)
