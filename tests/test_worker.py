@@ -249,3 +249,25 @@ def test_a_drifted_window_says_what_changed(tmp_path, configs):
     assert topics and all(t["examples"] and len(t["terms"]) > 0 for t in topics)
     assert abs(topics[0]["change"]) >= abs(topics[-1]["change"])  # biggest change first
     assert sum(t["current_share"] for t in topics) == pytest.approx(1.0)
+
+
+def test_rebaseline_command_posts_the_request_and_reports_refusals(tmp_path, cfg, configs, monkeypatch):
+    from typer.testing import CliRunner
+
+    import httpx
+
+    from services.cli import app as cli
+
+    store = store_at(tmp_path)
+    fill(store, "baseline", limit=500)
+    PipelineWorker(store, configs).step(flush=True)
+    app = create_app(Settings(database_url="sqlite://", config_dir=cfg, api_key="k", run_worker=False), store=store)
+    with TestClient(app) as client:
+        monkeypatch.setattr(httpx, "post", lambda url, **kw: client.post(url.replace("http://svc", ""), **{k: v for k, v in kw.items() if k != "timeout"}))
+        args = ["rebaseline", "--by", "sam", "--reason", "seasonal traffic", "--last-windows", "3", "--target", "http://svc"]
+        refused = CliRunner().invoke(cli, args)
+        assert refused.exit_code == 2 and "HTTP 401: X-API-Key: missing API key" in refused.output
+        ok = CliRunner().invoke(cli, [*args, "--api-key", "k"])
+        assert ok.exit_code == 0, ok.output
+        assert "accepted (pending)" in ok.output
+    assert [r["requested_by"] for r in store.reference_log("all")] == ["sam", "monitor.yaml"]
