@@ -6,7 +6,12 @@ Counters count what this process did (Prometheus sums replicas). Gauges that ref
 
 from __future__ import annotations
 
+import itertools
+
 from prometheus_client import CollectorRegistry, Counter
+
+# Upper bounds (seconds) of lookout_window_processing_seconds; the last bucket is +Inf.
+PROCESSING_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
 class ServiceMetrics:
@@ -41,7 +46,7 @@ class StoredStateCollector:
         self._stream = stream
 
     def collect(self):  # noqa: ANN201 - the prometheus_client collector protocol
-        from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+        from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 
         store = self._store()
         if store is None:
@@ -81,12 +86,19 @@ class StoredStateCollector:
             for category, r in windows[-1]["result"]["harm"]["categories"].items():
                 harm_rate.add_metric([category], r["rate"])
                 harm_low.add_metric([category], r["low"])
-        state = store.load_state(self._stream) or {}
-        for category, by_tier in sorted((state.get("harm_flags_total") or {}).items()):
+        totals = (store.load_state(self._stream) or {}).get("totals") or {}
+        for category, by_tier in sorted(totals.get("harm_flags", {}).items()):
             for tier, total in sorted(by_tier.items()):
                 harm_flags.add_metric([category, tier], total)
+        processing = HistogramMetricFamily(
+            "lookout_window_processing_seconds", "Wall time the pipeline took to compute one window."
+        )
+        hist = totals.get("processing")
+        if hist:
+            bounds = [str(b) for b in PROCESSING_BUCKETS] + ["+Inf"]
+            processing.add_metric([], list(zip(bounds, itertools.accumulate(hist["buckets"]))), hist["sum"])
         _, newest, _ = store.event_bounds()
         if newest is not None:
             closed_until = windows[-1]["window_end"] if windows else None
             lag.add_metric([], max(0.0, (newest - closed_until).total_seconds()) if closed_until else 0.0)
-        yield from (score, p_value, lag, sampled, harm_rate, harm_low, harm_flags)
+        yield from (score, p_value, lag, sampled, harm_rate, harm_low, harm_flags, processing)

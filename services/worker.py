@@ -36,6 +36,7 @@ from pipelines.topics import TopicModel, fit_topics
 from pipelines.windows import EPOCH, Window, closable, watermark, window_of
 from services.config.bundle import LookoutConfig
 from services.config.monitor import MonitorConfig
+from services.metrics import PROCESSING_BUCKETS
 from services.settings import DEFAULT_STREAM
 from services.store import Store
 
@@ -74,6 +75,20 @@ def _to_bytes(x: np.ndarray) -> bytes:
 
 def _from_bytes(b: bytes) -> np.ndarray:
     return np.load(io.BytesIO(b), allow_pickle=False)
+
+
+def add_window_totals(totals: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """Running totals after one more window (a new dict; the stored one is not changed)."""
+    flags = {c: dict(t) for c, t in totals.get("harm_flags", {}).items()}
+    for category, by_tier in result["harm"]["by_tier"].items():
+        for tier, k in by_tier.items():
+            flags.setdefault(category, {})[tier] = flags.get(category, {}).get(tier, 0) + k
+    seconds = result["processing_seconds"]
+    hist = totals.get("processing", {"buckets": [0] * (len(PROCESSING_BUCKETS) + 1), "sum": 0.0, "count": 0})
+    bucket = next((i for i, bound in enumerate(PROCESSING_BUCKETS) if seconds <= bound), len(PROCESSING_BUCKETS))
+    buckets = [n + (i == bucket) for i, n in enumerate(hist["buckets"])]
+    processing = {"buckets": buckets, "sum": hist["sum"] + seconds, "count": hist["count"] + 1}
+    return {"harm_flags": flags, "processing": processing}
 
 
 def describe(row: dict[str, Any]) -> str:
@@ -140,7 +155,7 @@ class PipelineWorker:
     def _initial_state(self) -> dict[str, Any]:
         lo, _, _ = self.store.event_bounds()
         assert lo is not None
-        return {"next_window_start": window_of(lo, self.config.window).start, "checked_seq": 0, "sequential": {}, "harm_flags_total": {}}
+        return {"next_window_start": window_of(lo, self.config.window).start, "checked_seq": 0, "sequential": {}, "totals": {}}
 
     def _count_late(self, state: dict[str, Any], max_seq: int) -> int:
         if state["checked_seq"] >= max_seq:
@@ -188,11 +203,8 @@ class PipelineWorker:
             "result": result,
             "max_seq": max_seq,
         }
-        totals = {c: dict(tiers) for c, tiers in (state.get("harm_flags_total") or {}).items()}
-        for category, by_tier in result["harm"]["by_tier"].items():
-            for tier, k in by_tier.items():
-                totals.setdefault(category, {})[tier] = totals.get(category, {}).get(tier, 0) + k
-        new_state = {**state, "next_window_start": window.end, "sequential": cusum.state(), "harm_flags_total": totals}
+        totals = add_window_totals(state.get("totals") or {}, result)
+        new_state = {**state, "next_window_start": window.end, "sequential": cusum.state(), "totals": totals}
         self.store.commit_window(self.stream, row, new_state, review)
         return row, new_state
 

@@ -194,6 +194,9 @@ def test_metrics_expose_the_last_windows_drift_and_the_pipeline_lag(tmp_path, cf
     lag = registry.get_sample_value("lookout_pipeline_lag_seconds")
     assert 0 < lag <= monitor.window + monitor.allowed_lateness
     assert "lookout_drift_sampled_fraction 1.0" in text
+    processed = registry.get_sample_value("lookout_window_processing_seconds_count")
+    assert processed == len(store.list_windows("all", limit=5000))
+    assert registry.get_sample_value("lookout_window_processing_seconds_bucket", {"le": "+Inf"}) == processed
 
 
 def test_harm_rates_per_window_with_intervals_and_their_metrics(tmp_path, cfg, configs, registry):

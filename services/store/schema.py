@@ -108,8 +108,9 @@ pipeline_state = Table(
     Column("next_window_start", UtcDateTime, nullable=True),
     Column("checked_seq", Integer, nullable=False, default=0),
     Column("sequential", JSON, nullable=False),
-    # Running totals of harm flags by category and tier (lookout_harm_flags_total).
-    Column("harm_flags_total", JSON, nullable=False, default=dict),
+    # Running totals behind Prometheus counters: harm flags by category and tier, and the
+    # histogram of window processing time (so every API replica reports the same values).
+    Column("totals", JSON, nullable=False, default=dict),
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
