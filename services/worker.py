@@ -233,11 +233,11 @@ class PipelineWorker:
 
     def _ensure_reference(self, mark: datetime | None) -> int | None:
         """Load the active reference; build a pending one when its events are all in."""
-        active = self.store.active_reference(self.stream)
-        if active is not None and (self._reference is None or self._reference.id != active["id"]):
-            self._load(active)
+        active_id = self.store.active_reference_id(self.stream)
+        if active_id is not None and (self._reference is None or self._reference.id != active_id):
+            self._load(self.store.active_reference(self.stream))
         pending = self.store.pending_reference(self.stream)
-        if pending is None and active is None:
+        if pending is None and active_id is None:
             ref_cfg = self.config.reference
             if ref_cfg.first_events is not None:
                 source = {"first_events": ref_cfg.first_events}

@@ -161,6 +161,12 @@ class PipelineStoreMixin:
         with self.engine.begin() as conn:
             conn.execute(update(references).where(references.c.id == ref_id).values(status="failed", error=error))
 
+    def active_reference_id(self, stream: str) -> int | None:
+        """Id of the active reference (a cheap check before loading its embeddings)."""
+        query = select(references.c.id).where(references.c.stream == stream, references.c.status == "active")
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar()
+
     def active_reference(self, stream: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
             row = conn.execute(
