@@ -8,6 +8,7 @@ import sys
 import typer
 
 from services.commands.check_config import check_config
+from services.commands.dashboard import dashboard
 from services.commands.demo import demo
 from services.commands.eval_drift import eval_drift
 from services.commands.pipeline import rebaseline, run, worker
@@ -30,6 +31,7 @@ app.command()(run)
 app.command()(rebaseline)
 app.command("eval-drift")(eval_drift)
 app.command("check-config")(check_config)
+app.command()(dashboard)
 
 
 def main() -> None:

@@ -1,0 +1,166 @@
+"""The dashboard's one door to the service: every HTTP call goes through here.
+
+Reads are cached with a short TTL so a page rerun (every widget click) does not hit the service
+again; writes clear the cache so the next read shows their effect. The data source is injectable:
+tests call :func:`use_source` with a fake, so no page needs a running service.
+
+    from dashboards import client
+    windows = client.windows(limit=100)        # GET /v1/windows, cached for READ_TTL seconds
+
+Configuration (environment): ``LOOKOUT_API_URL`` (default http://127.0.0.1:8000),
+``LOOKOUT_API_KEY`` (sent as X-API-Key on writes), ``LOOKOUT_CONFIG_DIR`` (for the risk register).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+import streamlit as st
+
+READ_TTL = 5  # seconds: DESIGN.md wants an alert visible within 5 s of its window closing
+TIMEOUT = 5.0
+DEFAULT_URL = "http://127.0.0.1:8000"
+BUNDLED_CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+
+
+class ServiceError(Exception):
+    """The service could not be reached or refused a request; the message is shown as is."""
+
+
+class Source(Protocol):
+    """Where the data comes from: the HTTP service, or a fake in tests."""
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> Any: ...
+    def get_text(self, path: str) -> str: ...
+    def post(self, path: str, body: dict[str, Any]) -> Any: ...
+
+
+class HttpSource:
+    """The real service over HTTP (httpx)."""
+
+    def __init__(self, base_url: str, api_key: str | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.api_key = api_key
+
+    def _send(self, method: str, path: str, **kw: Any) -> httpx.Response:
+        url = f"{self.base_url}{path}"
+        try:
+            resp = httpx.request(method, url, timeout=TIMEOUT, **kw)
+        except httpx.HTTPError as exc:
+            raise ServiceError(f"cannot reach the Lookout service at {self.base_url} ({type(exc).__name__}: {exc}). "
+                               "Start it with `lookout serve`, or set LOOKOUT_API_URL.") from exc
+        if resp.status_code >= 400:
+            raise ServiceError(f"{method} {path} → {resp.status_code}: {_error_detail(resp)}")
+        return resp
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return self._send("GET", path, params={k: v for k, v in (params or {}).items() if v is not None}).json()
+
+    def get_text(self, path: str) -> str:
+        return self._send("GET", path).text
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        headers = {"X-API-Key": self.api_key} if self.api_key else {}
+        return self._send("POST", path, json=body, headers=headers).json()
+
+
+def _error_detail(resp: httpx.Response) -> str:
+    try:
+        return str(resp.json())
+    except ValueError:
+        return resp.text[:500]
+
+
+_source: Source | None = None
+
+
+def use_source(source: Source | None) -> None:
+    """Replace the data source (tests); ``None`` goes back to the HTTP service from the environment."""
+    global _source
+    _source = source
+    st.cache_data.clear()
+
+
+def source() -> Source:
+    if _source is None:
+        return HttpSource(api_url(), os.environ.get("LOOKOUT_API_KEY") or None)
+    return _source
+
+
+def api_url() -> str:
+    return os.environ.get("LOOKOUT_API_URL", DEFAULT_URL)
+
+
+# ---- reads (cached) ---------------------------------------------------------------------------
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def windows(limit: int = 200) -> list[dict[str, Any]]:
+    """Closed windows, oldest first, each with its ``result`` (volume, drift, harm, ...)."""
+    return source().get("/v1/windows", {"limit": limit})["windows"]
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def reference() -> dict[str, Any]:
+    """``{"active": entry | None, "log": [entry, ...]}``, newest first."""
+    return source().get("/v1/reference")
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def review_items(status: str = "pending", limit: int = 50) -> list[dict[str, Any]]:
+    return source().get("/v1/review", {"status": status, "limit": limit})["items"]
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def precision() -> dict[str, Any]:
+    return source().get("/v1/review/precision")
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def gauges() -> dict[str, float]:
+    """Unlabelled gauges from ``/metrics`` (e.g. ``lookout_pipeline_lag_seconds``)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    out: dict[str, float] = {}
+    for family in text_string_to_metric_families(source().get_text("/metrics")):
+        for sample in family.samples:
+            if not sample.labels:
+                out[sample.name] = sample.value
+    return out
+
+
+# ---- writes (clear the cache so the next read shows them) ---------------------------------------
+
+def label_review(event_id: str, *, label: str, reviewer: str) -> dict[str, Any]:
+    out = source().post(f"/v1/review/{event_id}", {"label": label, "reviewer": reviewer})
+    st.cache_data.clear()
+    return out
+
+
+def rebaseline(*, requested_by: str, reason: str, last_windows: int) -> dict[str, Any]:
+    out = source().post("/v1/reference/rebaseline",
+                        {"requested_by": requested_by, "reason": reason, "last_windows": last_windows})
+    st.cache_data.clear()
+    return out
+
+
+# ---- the one local read --------------------------------------------------------------------------
+
+@st.cache_data(ttl=60, show_spinner=False)
+def risk_register() -> dict[str, dict[str, Any]]:
+    """The harm taxonomy from ``harm_categories.yaml``.
+
+    The one thing the dashboard reads from disk rather than over HTTP: the service has no endpoint
+    for the risk register yet. The file is only read (``yaml.safe_load``), never validated here;
+    ``lookout check-config`` validates it.
+    """
+    import yaml
+
+    path = Path(os.environ.get("LOOKOUT_CONFIG_DIR") or BUNDLED_CONFIGS) / "harm_categories.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ServiceError(f"cannot read the risk register {path}: {exc}") from exc
+    return dict(data.get("categories") or {})

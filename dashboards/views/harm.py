@@ -1,0 +1,71 @@
+"""Harm: flag rates per category with confidence bands; by segment and model version over a chosen
+range of windows; segments flagged as significantly worse (disparity); which tier flagged what."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import charts, client
+
+st.title("Harm")
+
+try:
+    windows = client.windows(limit=500)
+except client.ServiceError as exc:
+    st.error(str(exc))
+    st.stop()
+if not windows:
+    st.info("No window has closed yet.")
+    st.stop()
+
+categories = list(windows[-1]["result"]["harm"]["categories"])
+
+
+@st.fragment(run_every=st.session_state.get("refresh_seconds"))
+def rates_over_time() -> None:
+    # Start with the categories that have flags: eight overlapping bands hide the one that matters.
+    flagged = [c for c in categories if any(w["result"]["harm"]["categories"][c]["k"] for w in windows)]
+    shown = st.multiselect("Categories", categories, default=flagged or categories, key="harm_categories")
+    rows = [r for r in charts.harm_rows(client.windows(limit=500)) if r["category"] in shown]
+    st.plotly_chart(charts.harm_rate_chart(rows))
+
+
+rates_over_time()
+
+st.header("Breakdown over a range of windows")
+starts = [w["window_start"] for w in windows]
+first, last = st.select_slider("Windows", options=starts, value=(starts[max(0, len(starts) - 12)], starts[-1]))
+chosen = [w for w in windows if first <= w["window_start"] <= last]
+category = st.selectbox("Category", categories,
+                        index=max(range(len(categories)), key=lambda i: sum(w["result"]["harm"]["categories"][categories[i]]["k"] for w in chosen)))
+st.caption(f"{len(chosen)} windows, {sum(w['n_events'] for w in chosen)} turns.")
+
+seg, ver = st.columns(2)
+with seg:
+    st.plotly_chart(charts.breakdown_chart(charts.pooled_breakdown(chosen, "by_segment", category), f"{category} by segment"))
+with ver:
+    st.plotly_chart(charts.breakdown_chart(charts.pooled_breakdown(chosen, "by_model_version", category), f"{category} by model version"))
+
+st.subheader("Disparity flags")
+st.caption("Segments whose rate is significantly above the rest of traffic in a window "
+           "(one-sided Fisher exact test, Benjamini–Hochberg across categories and segments).")
+flags = [{"window": w["window_start"], **d} for w in chosen for d in w["result"]["harm"].get("disparity", [])]
+if flags:
+    st.dataframe(pd.DataFrame(flags), hide_index=True)
+else:
+    st.success("No segment flagged in these windows.")
+
+st.subheader("Which tier flagged it")
+tiers: dict[str, dict[str, int]] = {}
+for w in chosen:
+    for cat, by_tier in w["result"]["harm"].get("by_tier", {}).items():
+        for tier, k in by_tier.items():
+            tiers.setdefault(cat, {}).setdefault(tier, 0)
+            tiers[cat][tier] += k
+if tiers and any(tiers.values()):
+    st.dataframe(pd.DataFrame(tiers).T.fillna(0).astype(int).rename_axis("category"))
+else:
+    st.info("No flags in these windows.")
+enqueued = sum(w["result"]["harm"].get("review_enqueued", 0) for w in chosen)
+st.metric("Sent to human review", enqueued)

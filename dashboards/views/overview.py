@@ -1,0 +1,63 @@
+"""Overview: is anything wrong right now? Traffic, drift, harm, pipeline health and review backlog."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboards import charts, client
+
+RECENT = 12  # windows that count as "recent" for harm flags (an hour of 5-minute windows)
+
+st.title("Overview")
+
+
+@st.fragment(run_every=st.session_state.get("refresh_seconds"))
+def overview() -> None:
+    try:
+        windows = client.windows(limit=200)
+        pending = client.review_items(status="pending", limit=500)
+        gauges = client.gauges()
+    except client.ServiceError as exc:
+        st.error(str(exc))
+        return
+    if not windows:
+        st.info("No window has closed yet. Send traffic (`lookout simulate`) and wait one window.")
+        return
+    latest = windows[-1]
+    drift = latest["result"].get("drift") or {}
+    recent = windows[-RECENT:]
+
+    st.caption(f"Latest closed window: {latest['window_start']} → {latest['window_end']}")
+    traffic, drift_col, harm_col, lag_col, queue_col = st.columns(5)
+    previous = windows[-2]["n_events"] if len(windows) > 1 else None
+    traffic.metric("Turns in window", latest["n_events"], chart_data=[w["n_events"] for w in recent], chart_type="bar",
+                   delta=None if previous is None else latest["n_events"] - previous)
+
+    if drift.get("status") == "ok":
+        drift_col.metric("Drift", "DRIFT" if drift["drifted"] else "no drift",
+                         delta=f"p = {drift['p_value']:.4f} (α {drift['alpha']:g})", delta_color="off", delta_arrow="off")
+    else:
+        drift_col.metric("Drift", str(drift.get("status", "unknown")).replace("_", " "))
+
+    flagged = sorted({c for w in recent for c, r in w["result"]["harm"]["categories"].items() if r["k"] > 0})
+    above_zero = sorted(c for c, r in latest["result"]["harm"]["categories"].items() if r["low"] > 0)
+    harm_col.metric("Harm categories flagged", len(flagged), delta=f"in the last {len(recent)} windows", delta_color="off", delta_arrow="off")
+
+    lag = gauges.get("lookout_pipeline_lag_seconds")
+    sampled = gauges.get("lookout_drift_sampled_fraction", drift.get("sampled_fraction"))
+    lag_col.metric("Pipeline lag", "n/a" if lag is None else f"{lag:.1f} s",
+                   delta=None if sampled is None else f"drift sampled {sampled:.0%}", delta_color="off", delta_arrow="off")
+    queue_col.metric("Review queue", f"{len(pending)}+" if len(pending) == 500 else len(pending), delta="pending items", delta_color="off", delta_arrow="off")
+
+    if above_zero:
+        st.warning("Rate interval above zero in the latest window (confirmed flags): " + ", ".join(above_zero))
+    elif flagged:
+        st.info("Flags in recent windows: " + ", ".join(flagged))
+    else:
+        st.success("No harm flags in recent windows.")
+
+    st.plotly_chart(charts.traffic_chart(windows))
+    st.plotly_chart(charts.harm_rate_chart(charts.harm_rows(windows, key="any_harm")))
+
+
+overview()

@@ -1,0 +1,83 @@
+"""Review queue: the turns the tiers were unsure about (or too severe to leave to a model), each
+with prompt and response, a verdict and a reviewer name; beside it, what the labels so far say
+about each tier's precision.
+
+Prompt and response are untrusted: ``st.code`` shows them literally (no Markdown, no HTML).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import charts, client
+
+st.title("Review queue")
+
+shown = st.number_input("Items to show", min_value=1, max_value=200, value=10, step=5)
+try:
+    pending = client.review_items(status="pending", limit=int(shown))
+    # The verdicts the API accepts: a harm category from the risk register, or benign.
+    LABELS = ["benign", *client.risk_register()]
+except client.ServiceError as exc:
+    st.error(str(exc))
+    st.stop()
+
+
+@st.fragment(run_every=st.session_state.get("refresh_seconds"))
+def precision() -> None:
+    try:
+        data = client.precision()
+    except client.ServiceError as exc:
+        st.error(str(exc))
+        return
+    rows = [{"tier": tier, "category": cat, "measure": measure, "k": r["k"], "n": r["n"],
+             "rate": r["rate"], "low": r["low"], "high": r["high"]}
+            for tier, by_cat in data["tiers"].items() for cat, entry in by_cat.items() for measure, r in entry.items()]
+    st.caption(f"{data['labelled']} labelled items. precision: share of flagged items reviewers confirmed; "
+               "missed_share: share of unflagged (uncertain) items that were harmful after all.")
+    if rows:
+        confirmed = [{**r, "tier · category": f"{r['tier']} · {r['category']}"} for r in rows if r["measure"] == "precision"]
+        if confirmed:
+            st.plotly_chart(charts.interval_bars(confirmed, "tier · category", "Precision with confidence interval"))
+        st.dataframe(pd.DataFrame(rows), hide_index=True,
+                     column_config={c: st.column_config.NumberColumn(format="percent") for c in ("rate", "low", "high")})
+    else:
+        st.info("No labels yet.")
+
+
+queue_tab, precision_tab = st.tabs([f"Pending ({len(pending)} shown)", "Precision per tier"])
+with precision_tab:
+    precision()
+with queue_tab:
+    st.caption("Oldest first. Prompt and response are shown exactly as received.")
+    reviewer = st.text_input("Reviewer", key="reviewer", help="Kept with every label you submit.")
+
+    for item in pending:
+        with st.container(border=True):
+            # segment and model_version come from the event too: plain text.
+            st.text(f"{item['ts']} · {item['segment']} · {item['model_version']} · tier {item['tier']} · "
+                    f"reason {item['reason']}")
+            st.write(f"Proposed: **{item['category']}** (score {item['score']:.2f}, "
+                     f"{'flagged' if item['flagged'] else 'not flagged'})")
+            st.text("Prompt")
+            st.code(item["prompt"], language=None, wrap_lines=True)
+            st.text("Response")
+            st.code(item["response"], language=None, wrap_lines=True)
+            with st.form(f"label-{item['event_id']}"):
+                default = LABELS.index(item["category"]) if item["category"] in LABELS else 0
+                verdict = st.selectbox("Verdict", LABELS, index=default)
+                if st.form_submit_button("Submit label"):
+                    if not reviewer.strip():
+                        st.error("Enter your name as reviewer first.")
+                    else:
+                        try:
+                            client.label_review(item["event_id"], label=verdict, reviewer=reviewer.strip())
+                        except client.ServiceError as exc:
+                            st.error(str(exc))
+                        else:
+                            # A toast survives the rerun that drops the labelled item from the list.
+                            st.toast(f"Labelled {item['event_id']} as {verdict}.")
+                            st.rerun()
+    if not pending:
+        st.success("Nothing waiting for review.")

@@ -1,0 +1,49 @@
+"""Risk register: every harm category with its severity, owner, detection tiers, thresholds and the
+cost of a mistake (from ``harm_categories.yaml``), beside its flag rate in the latest window."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboards import client
+
+SEVERITY = {1: "1 low", 2: "2 moderate", 3: "3 high", 4: "4 critical"}
+
+st.title("Risk register")
+st.caption("Taxonomy from harm_categories.yaml (edit the file, then `lookout check-config`); "
+           "rates from the latest closed window.")
+
+try:
+    register = client.risk_register()
+except client.ServiceError as exc:
+    st.error(str(exc))
+    st.stop()
+
+try:
+    windows = client.windows(limit=1)
+except client.ServiceError as exc:
+    st.warning(f"Current rates unavailable: {exc}")
+    windows = []
+latest = windows[-1]["result"]["harm"]["categories"] if windows else {}
+
+rows = []
+for name, c in register.items():
+    rate = latest.get(name)
+    rows.append({
+        "category": name,
+        "severity": SEVERITY.get(c.get("severity"), c.get("severity")),
+        "owner": c.get("owner"),
+        "tiers": ", ".join(c.get("tiers", [])),
+        "flag threshold": (c.get("thresholds") or {}).get("flag"),
+        "review band": " – ".join(f"{v:g}" for v in (c.get("thresholds") or {}).get("review_band", [])),
+        "cost FN : FP": f"{c['cost']['false_negative']} : {c['cost']['false_positive']}" if c.get("cost") else "",
+        "rate now": None if rate is None else rate["rate"],
+        "interval": "" if rate is None else f"{rate['low']:.1%} – {rate['high']:.1%}",
+        "flags": None if rate is None else f"{rate['k']}/{rate['n']}",
+        "description": c.get("description", ""),
+    })
+table = pd.DataFrame(rows).sort_values(["severity", "category"], ascending=[False, True])
+st.dataframe(table, hide_index=True, column_config={"rate now": st.column_config.NumberColumn(format="percent")})
+if windows:
+    st.caption(f"Latest window: {windows[-1]['window_start']} → {windows[-1]['window_end']}")

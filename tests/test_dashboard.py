@@ -1,0 +1,284 @@
+"""The dashboard: every page renders from the service's JSON, writes go to the API, event text is
+shown literally, and the chart builders turn plain data into the right figures.
+
+Pages run under Streamlit's AppTest against a fake data source (``client.use_source``), so no
+service is needed; one test points the real HTTP client at a closed port.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboards import charts, client
+
+REPO = Path(__file__).resolve().parents[1]
+PAGES = REPO / "dashboards" / "views"
+CATEGORIES = ("harassment_hate", "privacy_pii", "prompt_injection_jailbreak")
+HOSTILE = "<script>alert(1)</script> **bold** [x](javascript:alert(1))"
+
+
+def rate(k: int, n: int) -> dict[str, Any]:
+    return {"k": k, "n": n, "rate": k / n, "low": max(0.0, k / n - 0.05), "high": min(1.0, k / n + 0.1), "method": "test"}
+
+
+def make_window(i: int, *, drifted: bool | None = False, flags: int = 0, example: str = "a normal reply") -> dict[str, Any]:
+    n = 40 + i
+    start = f"2026-03-02T10:{5 * i:02d}:00Z"
+    drift: dict[str, Any] = {"status": "no_reference", "drifted": None}
+    if drifted is not None:
+        p = 0.001 if drifted else 0.4
+        drift = {"status": "ok", "alpha": 0.01, "drifted": drifted, "p_value": p, "statistic": 2.0, "sample_size": n,
+                 "sampled_fraction": 0.5,
+                 "detectors": {"mmd+knn": {"statistic": 2.0, "p_value": p, "drifted": drifted},
+                               "centroid": {"statistic": 0.03, "p_value": 0.0, "drifted": drifted}},
+                 "explanation": {"topics": [{"id": 7, "terms": ["refund", "gift"], "reference_share": 0.1,
+                                             "current_share": 0.3, "change": 0.2, "examples": [example]},
+                                            {"id": 3, "terms": ["device"], "reference_share": 0.2,
+                                             "current_share": 0.1, "change": -0.1, "examples": []}],
+                                 "rising_terms": ["developer", "mode"], "novel_share": 0.08,
+                                 "novel_terms": ["developer"], "novel_examples": [example]}}
+    cats = {c: rate(flags if c == "prompt_injection_jailbreak" else 0, n) for c in CATEGORIES}
+    segments = {"en-api-free": n // 2, "en-web-free": n - n // 2}
+    return {
+        "stream": "all", "window_start": start, "window_end": f"2026-03-02T10:{5 * i + 5:02d}:00Z",
+        "n_events": n, "late_events": 0, "drift_detector": "mmd+knn" if drifted is not None else None,
+        "drift_statistic": drift.get("statistic"), "drift_p_value": drift.get("p_value"), "drifted": drifted,
+        "processed_at": "2026-11-27T15:00:00Z",
+        "result": {
+            "volume": {"n_events": n, "by_segment": segments},
+            "drift": drift,
+            "sequential": {"statistic": 1.5, "threshold": 3.96, "drift_detected": False, "n_seen": i},
+            "harm": {"n": n, "confidence": 0.95, "categories": cats, "any_harm": rate(flags, n),
+                     "by_segment": {c: {"en-api-free": rate(cats[c]["k"], n // 2), "en-web-free": rate(0, n - n // 2)} for c in CATEGORIES},
+                     "by_model_version": {c: {"support-bot-v1": cats[c]} for c in CATEGORIES},
+                     "by_tier": {c: ({"rules": flags} if c == "prompt_injection_jailbreak" and flags else {}) for c in CATEGORIES},
+                     "disparity": [{"category": "prompt_injection_jailbreak", "segment": "en-api-free", "segment_rate": 0.3,
+                                    "rest_rate": 0.0, "p_value": 0.001, "q_value": 0.004, "flagged": True}] if flags > 2 else [],
+                     "review_enqueued": flags},
+            "processing_seconds": 0.4,
+        },
+    }
+
+
+REFERENCE = {"id": 1, "stream": "all", "status": "active", "requested_by": "monitor.yaml", "reason": "initial reference",
+             "requested_at": "2026-11-27T15:00:00Z", "source": {"first_events": 1000}, "activated_at": "2026-11-27T15:00:05Z",
+             "n_events": 1000, "first_ts": "2026-03-02T08:00:00Z", "last_ts": "2026-03-02T09:40:00Z",
+             "embedder": "hashing-384", "error": None}
+
+
+def review_item(event_id: str, prompt: str = "Where is my order?", response: str = "On its way.") -> dict[str, Any]:
+    return {"event_id": event_id, "stream": "all", "window_start": "2026-03-02T10:00:00Z", "category": "prompt_injection_jailbreak",
+            "score": 0.6, "tier": "rules", "flagged": True, "reason": "uncertain", "enqueued_at": "2026-11-27T15:00:00Z",
+            "label": None, "labelled_by": None, "labelled_at": None, "ts": "2026-03-02T10:00:16Z", "segment": "en-api-free",
+            "model_version": "support-bot-v1", "prompt": prompt, "response": response}
+
+
+class FakeSource:
+    """The service's JSON from memory; records every write."""
+
+    def __init__(self, windows: list[dict[str, Any]] | None = None, items: list[dict[str, Any]] | None = None) -> None:
+        self.windows = windows if windows is not None else [make_window(0, drifted=None)] + [
+            make_window(i, drifted=i in (4, 5), flags=i % 4, example=HOSTILE) for i in range(1, 8)]
+        self.items = items if items is not None else [review_item("ev-1", HOSTILE, HOSTILE)]
+        self.posts: list[tuple[str, dict[str, Any]]] = []
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        limit = (params or {}).get("limit", 500)
+        return {
+            "/v1/windows": lambda: {"windows": self.windows[-limit:]},
+            "/v1/reference": lambda: {"active": REFERENCE, "log": [REFERENCE]},
+            "/v1/review": lambda: {"items": self.items},
+            "/v1/review/precision": lambda: {"labelled": 3, "tiers": {"rules": {"prompt_injection_jailbreak": {
+                "precision": rate(2, 3)}}}},
+        }[path]()
+
+    def get_text(self, path: str) -> str:
+        assert path == "/metrics"
+        return "# TYPE lookout_pipeline_lag_seconds gauge\nlookout_pipeline_lag_seconds 1.5\n" \
+               "# TYPE lookout_drift_sampled_fraction gauge\nlookout_drift_sampled_fraction 0.5\n"
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        self.posts.append((path, body))
+        if path == "/v1/reference/rebaseline":
+            return {"reference_id": 2, "status": "pending", "source": {}}
+        return {**self.items[0], "label": body["label"]}
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeSource]:
+    source = FakeSource()
+    client.use_source(source)
+    yield source
+    client.use_source(None)
+
+
+def run_page(name: str) -> AppTest:
+    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=30)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+# ---- one smoke test per page ---------------------------------------------------------------------
+
+def test_overview_shows_the_state_at_a_glance(fake: FakeSource) -> None:
+    at = run_page("overview")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Turns in window"] == "47"
+    assert metrics["Drift"] == "no drift"
+    assert metrics["Pipeline lag"] == "1.5 s"
+    assert metrics["Review queue"] == "1"
+    assert "prompt_injection_jailbreak" in at.warning[0].value
+
+
+def test_drift_page_explains_a_drifted_window_and_rebaselines(fake: FakeSource) -> None:
+    at = run_page("drift")
+    assert {m.label: m.value for m in at.metric}["Windows drifted"] == "2"
+    assert len(at.selectbox(key="drifted_window").options) == 2
+    at.text_input[0].input("ana")
+    at.text_area[0].input("new catalogue launched")
+    at.number_input[0].set_value(6)
+    at.button[0].click().run()
+    assert fake.posts == [("/v1/reference/rebaseline", {"requested_by": "ana", "reason": "new catalogue launched", "last_windows": 6})]
+    assert "Reference #2 requested" in at.success[0].value
+
+
+def test_harm_page_shows_rates_breakdowns_and_disparity(fake: FakeSource) -> None:
+    at = run_page("harm")
+    assert at.selectbox[0].value == "prompt_injection_jailbreak"  # the category with most flags
+    assert len(at.dataframe) == 2  # disparity flags and flags by tier
+    assert {m.label: m.value for m in at.metric}["Sent to human review"] == str(sum(i % 4 for i in range(1, 8)))
+
+
+def test_review_page_submits_a_label_and_shows_precision(fake: FakeSource) -> None:
+    at = run_page("review")
+    at.text_input(key="reviewer").input("sam")
+    at.selectbox[0].select("benign")
+    at.button[0].click().run()
+    assert fake.posts == [("/v1/review/ev-1", {"label": "benign", "reviewer": "sam"})]
+    assert at.dataframe[0].value["rate"].iloc[0] == pytest.approx(2 / 3)
+
+
+def test_review_refuses_a_label_without_a_reviewer(fake: FakeSource) -> None:
+    at = run_page("review")
+    at.button[0].click().run()
+    assert fake.posts == []
+    assert "reviewer" in at.error[0].value
+
+
+def test_risk_register_lists_every_category_with_its_current_rate(fake: FakeSource) -> None:
+    at = run_page("risk_register")
+    table = at.dataframe[0].value
+    assert len(table) == 8 and {"severity", "owner", "tiers", "flag threshold", "rate now"} <= set(table.columns)
+    assert table.set_index("category").loc["prompt_injection_jailbreak", "flags"] == "3/47"
+
+
+def test_app_navigation_opens_the_overview(fake: FakeSource) -> None:
+    at = AppTest.from_file(str(REPO / "dashboards" / "app.py"), default_timeout=30).run()
+    assert not at.exception
+    assert at.title[0].value == "Overview"
+
+
+def test_an_unreachable_service_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOOKOUT_API_URL", "http://127.0.0.1:9")  # discard port: nothing listens
+    client.use_source(None)
+    for page in ("overview", "drift", "harm", "review"):
+        at = run_page(page)
+        assert "cannot reach the Lookout service at http://127.0.0.1:9" in at.error[0].value, page
+
+
+# ---- event text is untrusted ---------------------------------------------------------------------
+
+def test_event_text_is_shown_literally_never_as_markdown_or_html(fake: FakeSource) -> None:
+    review, drift = run_page("review"), run_page("drift")
+    assert [c.value for c in review.code] == [HOSTILE, HOSTILE]
+    assert HOSTILE in [t.value for t in drift.text]
+    for at in (review, drift):
+        rendered = [m.value for m in (*at.markdown, *at.caption, *at.info, *at.success, *at.warning)]
+        assert not any("<script>" in v or "javascript:" in v for v in rendered), rendered
+        assert not any(getattr(m.proto, "allow_html", False) for m in at.markdown)
+
+
+# ---- chart builders -------------------------------------------------------------------------------
+
+def test_drift_rows_skip_untested_windows_and_keep_each_detector() -> None:
+    rows = charts.drift_rows([make_window(0, drifted=None), make_window(1, drifted=True)])
+    assert [(r["detector"], r["drifted"]) for r in rows] == [("mmd+knn", True), ("centroid", True)]
+
+
+def test_drift_chart_draws_p_values_on_a_log_axis_with_the_alpha_line() -> None:
+    fig = charts.drift_chart(charts.drift_rows([make_window(i, drifted=i == 2) for i in range(3)]), alpha=0.01)
+    assert fig.layout.yaxis.type == "log"
+    assert next(t for t in fig.data if t.name == "α = 0.01").y == (0.01, 0.01)
+    assert [t.name for t in fig.data if t.yaxis == "y2"] == ["mmd+knn statistic"]
+    centroid_p = next(t for t in fig.data if t.name == "centroid").y
+    assert min(centroid_p) == charts.P_FLOOR  # a p of 0 is drawn at the floor, not lost
+
+
+def test_harm_rate_chart_has_a_band_and_a_line_per_category() -> None:
+    rows = charts.harm_rows([make_window(i, flags=i) for i in range(3)])
+    fig = charts.harm_rate_chart(rows)
+    assert len(fig.data) == 2 * len(CATEGORIES)
+    band = fig.data[4]
+    assert band.fill == "toself" and len(band.x) == 6
+    assert list(fig.data[5].y) == [r["rate"] for r in rows if r["category"] == "prompt_injection_jailbreak"]
+
+
+def test_pooled_breakdown_sums_counts_over_windows() -> None:
+    rows = charts.pooled_breakdown([make_window(1, flags=2), make_window(2, flags=3)], "by_segment", "prompt_injection_jailbreak")
+    api = next(r for r in rows if r["group"] == "en-api-free")
+    assert (api["k"], api["n"]) == (5, 20 + 21) and math.isclose(api["rate"], 5 / 41)
+
+
+def test_interval_bars_are_asymmetric() -> None:
+    fig = charts.interval_bars([{"tier": "rules", "rate": 0.5, "low": 0.2, "high": 0.9}], "tier", "t")
+    assert fig.data[0].error_y.array[0] == pytest.approx(0.4) and fig.data[0].error_y.arrayminus[0] == pytest.approx(0.3)
+
+
+def test_topic_change_chart_puts_the_largest_mover_on_top() -> None:
+    topics = make_window(1, drifted=True)["result"]["drift"]["explanation"]["topics"]
+    fig = charts.topic_change_chart(topics)
+    assert list(fig.data[0].y) == ["device", "refund, gift"]
+
+
+def test_chart_labels_from_events_are_escaped() -> None:
+    fig = charts.breakdown_chart([{"group": "<a href='javascript:x'>seg</a>", "k": 1, "n": 2, "rate": 0.5}], "t")
+    assert fig.data[0].x[0] == "&lt;a href='javascript:x'&gt;seg&lt;/a&gt;"
+
+
+def test_traffic_chart_stacks_late_events() -> None:
+    fig = charts.traffic_chart([make_window(0), make_window(1)])
+    assert fig.layout.barmode == "stack" and list(fig.data[0].y) == [40, 41]
+
+
+def test_dashboard_command_runs_streamlit_headless() -> None:
+    from services.commands.dashboard import dashboard_command
+
+    cmd = dashboard_command(8600)
+    assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4].endswith("dashboards/app.py")
+    assert cmd[cmd.index("--server.port") + 1] == "8600" and cmd[cmd.index("--server.headless") + 1] == "true"
+
+
+# ---- the HTTP client ------------------------------------------------------------------------------
+
+def test_writes_send_the_api_key_and_a_refusal_names_the_status(monkeypatch: pytest.MonkeyPatch) -> None:
+    import httpx
+
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(401, json={"detail": [{"loc": ["X-API-Key"], "msg": "wrong API key"}]})
+
+    transport = httpx.MockTransport(handler)
+    monkeypatch.setattr(httpx, "request", lambda method, url, **kw: httpx.Client(transport=transport).request(method, url, **kw))
+    source = client.HttpSource("http://lookout.test/", api_key="s3cret")
+    with pytest.raises(client.ServiceError, match=r"POST /v1/review/ev-1 → 401: .*wrong API key"):
+        source.post("/v1/review/ev-1", {"label": "benign", "reviewer": "sam"})
+    assert seen[0].headers["X-API-Key"] == "s3cret" and str(seen[0].url) == "http://lookout.test/v1/review/ev-1"
