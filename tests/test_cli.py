@@ -73,10 +73,10 @@ def test_simulate_sends_to_a_service_and_replays_a_file(client, tmp_path, monkey
 
 
 def test_demo_streams_events_into_the_service_until_ctrl_c(tmp_path):
-    port = free_port()
+    port, dash_port = free_port(), free_port()
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "services", "demo", "--port", str(port), "--speed", "3000"],
+        [sys.executable, "-m", "services", "demo", "--port", str(port), "--speed", "3000", "--dashboard-port", str(dash_port)],
         cwd=tmp_path,  # the demo's var/demo.db goes here
         env={**os.environ, "PYTHONPATH": str(REPO)},
         stdout=subprocess.PIPE,
@@ -94,11 +94,20 @@ def test_demo_streams_events_into_the_service_until_ctrl_c(tmp_path):
         assert count >= 200, "events arrive in /v1/events"
         metrics = httpx.get(f"{base}/metrics", timeout=2).text
         assert 'lookout_events_ingested_total{model_version="support-bot-v1"' in metrics
+        health = None
+        for _ in range(60):  # the dashboard (Streamlit) takes a few seconds to come up
+            try:
+                health = httpx.get(f"http://127.0.0.1:{dash_port}/_stcore/health", timeout=2).text
+                break
+            except httpx.TransportError:
+                time.sleep(0.5)
+        assert health == "ok"
     finally:
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=30)
     assert proc.returncode == 0, out
     assert f"API         {base}" in out
+    assert f"dashboard   http://127.0.0.1:{dash_port}" in out
     assert "stopped." in out
     assert (tmp_path / "var" / "demo.db").exists()
 

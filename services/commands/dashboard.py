@@ -10,16 +10,17 @@ import typer
 APP = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 
 
-def dashboard_command(port: int) -> list[str]:
+def dashboard_command(port: int, address: str = "127.0.0.1") -> list[str]:
     """The ``streamlit run`` command line (separate so it can be tested without starting anything)."""
     import sys
 
     return [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+            "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
 
 
 def dashboard(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port for the dashboard.")] = 8501,
+    address: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     api_url: Annotated[str, typer.Option(help="The Lookout service the dashboard reads (LOOKOUT_API_URL).")] = "http://127.0.0.1:8000",
     config_dir: Annotated[Optional[Path], typer.Option(help="Config folder for the risk register (default: bundled configs/).")] = None,
 ) -> None:
@@ -30,8 +31,8 @@ def dashboard(
     env = {**os.environ, "LOOKOUT_API_URL": api_url}
     if config_dir is not None:
         env["LOOKOUT_CONFIG_DIR"] = str(config_dir.resolve())
-    typer.echo(f"Lookout dashboard on http://127.0.0.1:{port}  (API: {api_url})", err=True)
+    typer.echo(f"Lookout dashboard on http://{address}:{port}  (API: {api_url})", err=True)
     try:
-        raise typer.Exit(subprocess.call(dashboard_command(port), env=env))
+        raise typer.Exit(subprocess.call(dashboard_command(port, address), env=env))
     except KeyboardInterrupt:
         raise typer.Exit(0) from None

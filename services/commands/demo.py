@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -35,6 +37,16 @@ class BackgroundServer:
         self.thread.join(timeout=10)
 
 
+def _start_dashboard(port: int, api_url: str) -> subprocess.Popen:
+    from services.commands.dashboard import dashboard_command
+
+    env = {**os.environ, "LOOKOUT_API_URL": api_url}
+    # Streamlit's own log lines would drown the demo's; they go to var/dashboard.log.
+    DEMO_DB.parent.mkdir(parents=True, exist_ok=True)
+    with (DEMO_DB.parent / "dashboard.log").open("ab") as log:
+        return subprocess.Popen(dashboard_command(port), env=env, stdout=log, stderr=log, start_new_session=True)
+
+
 def _reset_sqlite(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -45,6 +57,8 @@ def demo(
     seed: Annotated[int, typer.Option()] = 7,
     speed: Annotated[float, typer.Option(help="Simulated seconds per wall second.")] = 120.0,
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    dashboard_port: Annotated[int, typer.Option(min=1, max=65535, help="Port for the dashboard.")] = 8501,
+    with_dashboard: Annotated[bool, typer.Option("--dashboard/--no-dashboard", help="Start the Streamlit dashboard too.")] = True,
     keep_data: Annotated[bool, typer.Option("--keep-data", help="Keep var/demo.db from an earlier demo instead of starting fresh.")] = False,
     events: Annotated[Optional[int], typer.Option(min=1, help="Stop the stream after this many turns.")] = None,
     exit_when_done: Annotated[bool, typer.Option("--exit-when-done", help="Stop when the scenario ends instead of waiting for Ctrl-C.")] = False,
@@ -67,11 +81,13 @@ def demo(
     settings = Settings(database_url=f"sqlite:///{DEMO_DB}", api_key=None)
     server = BackgroundServer(create_app(settings), "127.0.0.1", port)
     server.start()
+    dash = _start_dashboard(dashboard_port, server.url) if with_dashboard else None
+    dash_line = f"  dashboard   http://127.0.0.1:{dashboard_port}\n" if dash else ""
     hours = sim.scenario.duration_seconds / 3600
     typer.echo(
         f"""
 Lookout demo — scenario '{scenario}' (seed {seed}), {hours:.1f} simulated hours at {speed:g}x
-  API         {server.url}        (interactive docs: {server.url}/docs)
+{dash_line}  API         {server.url}        (interactive docs: {server.url}/docs)
   events      {server.url}/v1/events?limit=5
   windows     {server.url}/v1/windows?limit=5   (drift per 5-minute window, once the reference is pinned)
   metrics     {server.url}/metrics
@@ -96,5 +112,11 @@ Press Ctrl-C to stop.
         typer.echo("\nstopping…")
     finally:
         sender.close()
+        if dash is not None:
+            dash.terminate()
+            try:
+                dash.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                dash.kill()
         server.stop()
         typer.echo("stopped.")
