@@ -19,7 +19,7 @@ from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 
 from pipelines.embedding import Embedder
-from services.api import events, health, review, windows
+from services.api import alerts, events, health, review, windows
 from services.config.bundle import load_config
 from services.errors import install_error_handlers
 from services.metrics import ServiceMetrics, StoredStateCollector
@@ -52,7 +52,9 @@ def create_app(
         if settings.run_worker:
             from services.worker import PipelineWorker
 
-            worker = PipelineWorker(app.state.store, configs, embedder=embedder)
+            from services.notify import Notifier
+
+            worker = PipelineWorker(app.state.store, configs, embedder=embedder, notifier=Notifier())
             thread = threading.Thread(target=worker.run, args=(stop,), name="lookout-worker", daemon=True)
             thread.start()
         try:
@@ -80,6 +82,7 @@ def create_app(
     app.include_router(events.router)
     app.include_router(windows.router)
     app.include_router(review.router)
+    app.include_router(alerts.router)
     _declare_schemas(app, EventBatch)
     return app
 

@@ -86,10 +86,31 @@ class StoredStateCollector:
             for category, r in windows[-1]["result"]["harm"]["categories"].items():
                 harm_rate.add_metric([category], r["rate"])
                 harm_low.add_metric([category], r["low"])
-        totals = (store.load_state(self._stream) or {}).get("totals") or {}
+        state = store.load_state(self._stream) or {}
+        totals = state.get("totals") or {}
         for category, by_tier in sorted(totals.get("harm_flags", {}).items()):
             for tier, total in sorted(by_tier.items()):
                 harm_flags.add_metric([category, tier], total)
+        firing = GaugeMetricFamily("lookout_alerts_firing", "Alerts firing now (1 per instance).", labels=["alert", "severity"])
+        open_incidents = GaugeMetricFamily(
+            "lookout_incidents_open", "Incidents not resolved, by severity and escalation level.", labels=["severity", "level"]
+        )
+        engine = state.get("alerting") or {}
+        instances = list((engine.get("rules") or {}).values()) + list(((engine.get("burn") or {}).get("alerts") or {}).values())
+        counts: dict[tuple[str, str], int] = {}
+        for a in instances:
+            if a["state"] == "firing":
+                key = (a["alert"], a["labels"].get("severity", ""))
+                counts[key] = counts.get(key, 0) + 1
+        for (alert, severity), n in sorted(counts.items()):
+            firing.add_metric([alert, severity], n)
+        by_level: dict[tuple[str, str], int] = {}
+        for inc in ((engine.get("escalation") or {}).get("incidents") or {}).values():
+            if inc["status"] != "resolved":
+                key = (inc["severity"], str(inc["level"]))
+                by_level[key] = by_level.get(key, 0) + 1
+        for (severity, level), n in sorted(by_level.items()):
+            open_incidents.add_metric([severity, level], n)
         processing = HistogramMetricFamily(
             "lookout_window_processing_seconds", "Wall time the pipeline took to compute one window."
         )
@@ -101,4 +122,4 @@ class StoredStateCollector:
         if newest is not None:
             closed_until = windows[-1]["window_end"] if windows else None
             lag.add_metric([], max(0.0, (newest - closed_until).total_seconds()) if closed_until else 0.0)
-        yield from (score, p_value, lag, sampled, harm_rate, harm_low, harm_flags, processing)
+        yield from (score, p_value, lag, sampled, harm_rate, harm_low, harm_flags, processing, firing, open_incidents)

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from pipelines.alerting.engine import step as alerting_step
 from pipelines.drift.cusum import Cusum, threshold_for_alpha
 from pipelines.embedding import Embedder, make_embedder, texts_for_embedding
 from pipelines.harm import CATEGORIES as HARM_CATEGORIES
@@ -35,8 +36,10 @@ from pipelines.monitor import DriftSettings, Reference, drift, volume, window_rn
 from pipelines.topics import TopicModel, fit_topics
 from pipelines.windows import EPOCH, Window, closable, watermark, window_of
 from services.config.bundle import LookoutConfig
+from services.config.escalation import alerting_config
 from services.config.monitor import MonitorConfig
 from services.metrics import PROCESSING_BUCKETS
+from services.notify import Notifier
 from services.settings import DEFAULT_STREAM
 from services.store import Store
 
@@ -111,6 +114,7 @@ class PipelineWorker:
         embedder: Embedder | None = None,
         stream: str = DEFAULT_STREAM,
         seed: int = 0,
+        notifier: Notifier | None = None,
     ):
         self.store = store
         self.config = config = configs.monitor
@@ -119,6 +123,9 @@ class PipelineWorker:
         self.settings = drift_settings(config)
         self.harm = configs.harm
         self._flag_thresholds = configs.harm.flag_thresholds()
+        self.alerting = alerting_config(configs.alerts, configs.escalation)
+        # None: records stay in the window results and the stored state, nothing is sent.
+        self.notifier = notifier
         self._embedder = embedder
         seq = config.drift.sequential
         self.cusum_threshold = threshold_for_alpha(
@@ -155,7 +162,7 @@ class PipelineWorker:
     def _initial_state(self) -> dict[str, Any]:
         lo, _, _ = self.store.event_bounds()
         assert lo is not None
-        return {"next_window_start": window_of(lo, self.config.window).start, "checked_seq": 0, "sequential": {}, "totals": {}}
+        return {"next_window_start": window_of(lo, self.config.window).start, "checked_seq": 0, "sequential": {}, "totals": {}, "alerting": {}}
 
     def _count_late(self, state: dict[str, Any], max_seq: int) -> int:
         if state["checked_seq"] >= max_seq:
@@ -203,9 +210,19 @@ class PipelineWorker:
             "result": result,
             "max_seq": max_seq,
         }
+        alerting, out = alerting_step(self.alerting, result, window.end, state.get("alerting") or {})
+        result["alerts"] = {
+            "firing": [a["labels"] for a in out["firing"]],
+            "transitions": out["transitions"],
+            "records": out["records"],
+        }
         totals = add_window_totals(state.get("totals") or {}, result)
-        new_state = {**state, "next_window_start": window.end, "sequential": cusum.state(), "totals": totals}
+        new_state = {**state, "next_window_start": window.end, "sequential": cusum.state(), "totals": totals, "alerting": alerting}
         self.store.commit_window(self.stream, row, new_state, review)
+        # After the commit: a crash before it re-sends nothing; one right after it may lose these
+        # notifications (at most once), which the incident timeline in the state still records.
+        if self.notifier is not None:
+            self.notifier.deliver(out["records"])
         return row, new_state
 
     def decide_harm(self, turn: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any] | None]:

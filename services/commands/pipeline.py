@@ -39,7 +39,9 @@ def worker(
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     typer.echo(f"Lookout worker on {settings.database_url}; Ctrl-C stops it.", err=True)
-    PipelineWorker(store, load_config(settings.config_dir)).run(stop, poll_seconds=poll)
+    from services.notify import Notifier
+
+    PipelineWorker(store, load_config(settings.config_dir), notifier=Notifier()).run(stop, poll_seconds=poll)
     store.close()
 
 

@@ -111,6 +111,8 @@ pipeline_state = Table(
     # Running totals behind Prometheus counters: harm flags by category and tier, and the
     # histogram of window processing time (so every API replica reports the same values).
     Column("totals", JSON, nullable=False, default=dict),
+    # The alerting engine's state: rule states, burn-rate history, incidents and their timelines.
+    Column("alerting", JSON, nullable=False, default=dict),
     Column("updated_at", UtcDateTime, nullable=False),
 )
 

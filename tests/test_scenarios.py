@@ -1,0 +1,72 @@
+"""Scenarios are tests (STYLE 10): each bundled scenario's `expect:` block must hold in a headless
+run of the whole chain — simulator, windows, drift, harm tiers, alert rules and escalation."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pipeline_helpers import config_dir
+from services.app import create_app
+from services.config.base import repo_configs_dir
+from services.runner import run_headless
+from services.settings import Settings
+from services.store import open_store
+from simulators.scenario import available_scenarios, load_scenario
+
+WINDOW = timedelta(minutes=5)
+
+
+def _pages(windows):
+    """(window end, incident, level) for every firing notification of a critical incident
+    (incident ids start with their severity: ``critical-<group hash>-<opened at>``)."""
+    return [
+        (w["window_end"], r["incident"], r["level"])
+        for w in windows
+        for r in w["result"]["alerts"]["records"]
+        if r["type"] == "notification" and r["status"] == "firing" and r["incident"].startswith("critical")
+    ]
+
+
+@pytest.mark.parametrize("name", available_scenarios())
+def test_the_scenario_meets_its_expectations(tmp_path, name):
+    expect = load_scenario(name).expect
+    assert expect, f"{name} states no expectation"
+    report = run_headless(name, seed=1, config_dir=config_dir(tmp_path), database_url=f"sqlite:///{tmp_path / 'run.db'}")
+    windows = report["windows"]
+    for w in windows:
+        w["window_end"] = datetime.fromisoformat(w["window_end"])
+    incidents = {i["incident_id"]: i for i in report["incidents"]}
+    pages = _pages(windows)
+    if "max_pages" in expect:
+        assert len(pages) <= expect["max_pages"], pages
+    if "page_within_windows" in expect:
+        start = incidents[expect["page_incident"]]["first_ts"]
+        first = min((end for end, _, _ in pages if end > start), default=None)
+        assert first is not None, "no page after the incident started"
+        assert first <= start + WINDOW * (expect["page_within_windows"] + 1), (start, first)
+    if "escalates_to_level" in expect:
+        assert max(level for _, _, level in pages) >= expect["escalates_to_level"]
+    if "drift_within_windows" in expect:
+        start = incidents[expect["drift_incident"]]["first_ts"]
+        after = [w for w in windows if w["drifted"] is not None and w["window_end"] > start]
+        assert any(w["drifted"] for w in after[: expect["drift_within_windows"] + 1])
+
+
+def test_alerts_and_incidents_are_served_and_exported(tmp_path, registry):
+    db = f"sqlite:///{tmp_path / 'run.db'}"
+    cfg = config_dir(tmp_path)
+    run_headless("injection-campaign", seed=1, config_dir=cfg, database_url=db, limit=2000)
+    store = open_store(db)
+    app = create_app(Settings(database_url="sqlite://", config_dir=cfg, run_worker=False), store=store, registry=registry)
+    with TestClient(app) as client:
+        firing = client.get("/v1/alerts", params={"state": "firing"}).json()["alerts"]
+        incidents = client.get("/v1/incidents").json()["incidents"]
+        client.get("/metrics")
+    assert any(a["alert"] == "PromptInjectionSurge" for a in firing)
+    critical = next(i for i in incidents if i["severity"] == "critical")
+    assert critical["status"] == "open" and [e["event"] for e in critical["timeline"]][:1] == ["opened"]
+    assert registry.get_sample_value("lookout_alerts_firing", {"alert": "PromptInjectionSurge", "severity": "critical"}) == 1
+    assert registry.get_sample_value("lookout_incidents_open", {"severity": "critical", "level": str(critical["level"])}) >= 1
