@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from pipelines.alerting import escalation
 from pipelines.alerting.engine import step as alerting_step
 from pipelines.drift.cusum import Cusum, threshold_for_alpha
 from pipelines.embedding import Embedder, make_embedder, texts_for_embedding
@@ -148,6 +149,7 @@ class PipelineWorker:
         if hi is None:
             return StepReport([], 0, None)
         state = self.store.load_state(self.stream) or self._initial_state()
+        self._apply_commands(state)
         late = self._count_late(state, max_seq)
         mark = watermark(hi, self.config.allowed_lateness)
         if flush:
@@ -163,6 +165,34 @@ class PipelineWorker:
         lo, _, _ = self.store.event_bounds()
         assert lo is not None
         return {"next_window_start": window_of(lo, self.config.window).start, "checked_seq": 0, "sequential": {}, "totals": {}, "alerting": {}}
+
+    def _apply_commands(self, state: dict[str, Any]) -> None:
+        """Apply people's acks and resolves (recorded by the API) to the incidents, in order.
+
+        Their time is the event time of the last closed window, the clock the incidents run on.
+        """
+        commands = self.store.pending_incident_commands(self.stream)
+        if not commands:
+            return
+        alerting = state.get("alerting") or {}
+        incidents = dict((alerting.get("escalation") or {}).get("incidents") or {})
+        now = state["next_window_start"]
+        outcomes, records = {}, []
+        for cmd in commands:
+            incident = incidents.get(cmd["incident_id"])
+            if incident is None:
+                outcomes[cmd["id"]] = f"no incident {cmd['incident_id']!r}"
+                continue
+            if cmd["kind"] == "ack":
+                incidents[cmd["incident_id"]] = escalation.ack(incident, cmd["requested_by"], now)
+            else:
+                incidents[cmd["incident_id"]], sent = escalation.resolve(incident, cmd["requested_by"], now, self.alerting.routing)
+                records += sent
+            outcomes[cmd["id"]] = f"{cmd['kind']} applied; incident is {incidents[cmd['incident_id']]['status']}"
+        state["alerting"] = {**alerting, "escalation": {**(alerting.get("escalation") or {}), "incidents": incidents}}
+        self.store.apply_incident_commands(self.stream, outcomes, state)
+        if self.notifier is not None:
+            self.notifier.deliver(records)
 
     def _count_late(self, state: dict[str, Any], max_seq: int) -> int:
         if state["checked_seq"] >= max_seq:

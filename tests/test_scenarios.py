@@ -70,3 +70,33 @@ def test_alerts_and_incidents_are_served_and_exported(tmp_path, registry):
     assert critical["status"] == "open" and [e["event"] for e in critical["timeline"]][:1] == ["opened"]
     assert registry.get_sample_value("lookout_alerts_firing", {"alert": "PromptInjectionSurge", "severity": "critical"}) == 1
     assert registry.get_sample_value("lookout_incidents_open", {"severity": "critical", "level": str(critical["level"])}) >= 1
+
+
+def test_ack_stops_escalation_and_resolve_closes_the_incident(tmp_path):
+    from services.config.bundle import load_config
+    from services.worker import PipelineWorker
+
+    db = f"sqlite:///{tmp_path / 'run.db'}"
+    cfg = config_dir(tmp_path)
+    run_headless("injection-campaign", seed=1, config_dir=cfg, database_url=db, limit=1500)
+    store = open_store(db)
+    app = create_app(Settings(database_url="sqlite://", config_dir=cfg, api_key="k", run_worker=False), store=store)
+    worker = PipelineWorker(store, load_config(cfg))
+    with TestClient(app) as client:
+        incident = next(i for i in client.get("/v1/incidents").json()["incidents"] if i["status"] == "open")
+        url = f"/v1/incidents/{incident['id']}"
+        assert client.post(f"{url}/ack", json={"by": "ana"}).status_code == 401
+        assert client.post("/v1/incidents/nope/ack", json={"by": "ana"}, headers={"X-API-Key": "k"}).status_code == 404
+        accepted = client.post(f"{url}/ack", json={"by": "ana"}, headers={"X-API-Key": "k"})
+        assert accepted.status_code == 202 and accepted.json()["status"] == "pending"
+        worker.step()  # the worker applies it
+        acked = next(i for i in client.get("/v1/incidents").json()["incidents"] if i["id"] == incident["id"])
+        assert (acked["status"], acked["acked_by"]) == ("acknowledged", "ana")
+        assert acked["timeline"][-1]["event"] == "acknowledged"
+        client.post(f"{url}/resolve", json={"by": "ana"}, headers={"X-API-Key": "k"})
+        worker.step()
+        done = next(i for i in client.get("/v1/incidents").json()["incidents"] if i["id"] == incident["id"])
+        assert done["status"] == "resolved"
+        again = client.post(f"{url}/ack", json={"by": "bo"}, headers={"X-API-Key": "k"})
+        assert (again.status_code, again.json()["detail"]) == (409, f"incident_id: incident '{incident['id']}' is already resolved")
+    assert store.incident_command(accepted.json()["command_id"])["outcome"] == "ack applied; incident is acknowledged"

@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from services.api.deps import StoreDep
+from services.api.deps import StoreDep, WriteAccess
+from services.errors import ApiError, ErrorBody
 from services.settings import DEFAULT_STREAM
 
 router = APIRouter(prefix="/v1", tags=["alerts"])
@@ -74,3 +75,41 @@ def get_incidents(
     found = ((_alerting(store, stream).get("escalation") or {}).get("incidents") or {}).values()
     incidents = [IncidentOut.model_validate(i) for i in found if status is None or i["status"] == status]
     return IncidentList(incidents=sorted(incidents, key=lambda i: i.opened_at, reverse=True))
+
+
+class IncidentAction(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    by: str = Field(min_length=1, max_length=128, description="Who acts (kept in the incident's timeline).")
+
+
+class CommandAccepted(BaseModel):
+    command_id: int
+    incident_id: str
+    kind: Literal["ack", "resolve"]
+    status: Literal["pending"] = Field(default="pending", description="The worker applies it at its next step (within about a second).")
+
+
+def _command(store: Any, incident_id: str, kind: str, body: IncidentAction, stream: str) -> CommandAccepted:
+    incidents = (_alerting(store, stream).get("escalation") or {}).get("incidents") or {}
+    if incident_id not in incidents:
+        raise ApiError(404, "incident_id", f"no incident {incident_id!r}")
+    if incidents[incident_id]["status"] == "resolved":
+        raise ApiError(409, "incident_id", f"incident {incident_id!r} is already resolved")
+    command_id = store.request_incident_command(stream, incident_id, kind=kind, requested_by=body.by)
+    return CommandAccepted(command_id=command_id, incident_id=incident_id, kind=kind)  # type: ignore[arg-type]
+
+
+_WRITE_ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorBody}, 404: {"model": ErrorBody}, 409: {"model": ErrorBody}}
+
+
+@router.post("/incidents/{incident_id}/ack", response_model=CommandAccepted, status_code=202, dependencies=[WriteAccess], responses=_WRITE_ERRORS)
+def ack_incident(incident_id: str, body: IncidentAction, store: StoreDep, stream: Annotated[str, Query(max_length=64)] = DEFAULT_STREAM) -> CommandAccepted:
+    """Acknowledge: escalation stops; the incident stays open until its alerts resolve or someone resolves it."""
+    return _command(store, incident_id, "ack", body, stream)
+
+
+@router.post("/incidents/{incident_id}/resolve", response_model=CommandAccepted, status_code=202, dependencies=[WriteAccess], responses=_WRITE_ERRORS)
+def resolve_incident(incident_id: str, body: IncidentAction, store: StoreDep, stream: Annotated[str, Query(max_length=64)] = DEFAULT_STREAM) -> CommandAccepted:
+    """Resolve by hand (resolved notifications go out)."""
+    return _command(store, incident_id, "resolve", body, stream)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, func, select, type_coerce, update
 
-from services.store.schema import UtcDateTime, events, pipeline_state, references, window_stats
+from services.store.schema import UtcDateTime, events, incident_commands, pipeline_state, references, window_stats
 
 _WINDOW_EVENT_COLUMNS = (
     events.c.seq, events.c.event_id, events.c.ts, events.c.segment, events.c.model_version,
@@ -181,3 +181,38 @@ class PipelineStoreMixin:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
+    # -- people's commands on incidents ---------------------------------------------------------
+
+    def request_incident_command(self, stream: str, incident_id: str, *, kind: str, requested_by: str) -> int:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                incident_commands.insert().values(
+                    stream=stream, incident_id=incident_id, kind=kind, requested_by=requested_by, requested_at=_now()
+                )
+            )
+            return int(result.inserted_primary_key[0])
+
+    def pending_incident_commands(self, stream: str) -> list[dict[str, Any]]:
+        query = (
+            select(incident_commands)
+            .where(incident_commands.c.stream == stream, incident_commands.c.applied_at.is_(None))
+            .order_by(incident_commands.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def apply_incident_commands(self, stream: str, outcomes: Mapping[int, str], state: Mapping[str, Any]) -> None:
+        """Mark commands applied and save the state they changed, in one transaction."""
+        with self.engine.begin() as conn:
+            for command_id, outcome in outcomes.items():
+                conn.execute(
+                    update(incident_commands)
+                    .where(incident_commands.c.id == command_id)
+                    .values(applied_at=_now(), outcome=outcome)
+                )
+            self._upsert(conn, pipeline_state, {**state, "stream": stream, "updated_at": _now()}, ("stream",))
+
+    def incident_command(self, command_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(incident_commands).where(incident_commands.c.id == command_id)).first()
+        return dict(row._mapping) if row else None

@@ -161,3 +161,19 @@ review_queue = Table(
     Column("labelled_at", UtcDateTime, nullable=True),
     Index("ix_review_pending", "label", "enqueued_at"),
 )
+
+# People's actions on incidents (ack, resolve). The API records them; the worker, the only writer
+# of the alerting state, applies them in order at its next step and notes the outcome.
+incident_commands = Table(
+    "incident_commands",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("stream", String(64), nullable=False),
+    Column("incident_id", String(128), nullable=False),
+    Column("kind", String(16), nullable=False),  # ack | resolve
+    Column("requested_by", String(128), nullable=False),
+    Column("requested_at", UtcDateTime, nullable=False),
+    Column("applied_at", UtcDateTime, nullable=True),
+    Column("outcome", Text, nullable=True),
+    Index("ix_incident_commands_pending", "stream", "applied_at"),
+)
