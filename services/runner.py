@@ -18,7 +18,7 @@ from services.config.bundle import load_config
 from services.schemas import EventList
 from services.store import open_store
 from services.worker import PipelineWorker
-from simulators.engine import Simulator
+from simulators.engine import BotControl, Simulator
 from simulators.scenario import load_scenario
 
 
@@ -44,10 +44,16 @@ def run_headless(
     def consume(rows: list[dict[str, Any]]) -> None:
         for row in rows:
             windows.append(row)
+            for record in row["result"]["alerts"]["records"]:
+                if record["type"] == "action" and apply_action(control, record, baseline_model):
+                    actions.append({**record, "window_end": row["window_end"].isoformat()})
             if on_window:
                 on_window(row)
 
-    stream = Simulator(scenario, seed=seed).events(limit=limit)
+    control = BotControl()
+    stream = Simulator(scenario, seed=seed, control=control).events(limit=limit)
+    baseline_model = scenario.resolve(scenario.phases[0]).model_version
+    actions: list[dict[str, Any]] = []
     n = 0
     try:
         while chunk := list(itertools.islice(stream, batch)):
@@ -64,8 +70,25 @@ def run_headless(
         "monitor": monitor.model_dump(mode="json"),
         "windows": [_window_json(w) for w in windows],
         "incidents": incidents,
+        "actions": actions,
         "summary": _summary(windows, incidents, n),
     }
+
+
+def apply_action(control: BotControl, record: dict[str, Any], baseline_model: str) -> bool:
+    """Close the loop: an automatic action from escalation changes the simulated bot.
+
+    ``strict_mode`` turns the bot's strict filter on (far fewer harmful answers, no compliance with
+    attacks); ``rollback_model_version`` serves the scenario's first model version again. Returns
+    whether the bot changed (``raise_review_sampling`` acts on the monitor, not the bot).
+    """
+    if record["action"] == "strict_mode" and not control.strict:
+        control.strict = True
+        return True
+    if record["action"] == "rollback_model_version" and record["params"].get("model_version") != baseline_model:
+        control.model_override = baseline_model
+        return True
+    return False
 
 
 def _window_json(row: dict[str, Any]) -> dict[str, Any]:

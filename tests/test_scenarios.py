@@ -100,3 +100,32 @@ def test_ack_stops_escalation_and_resolve_closes_the_incident(tmp_path):
         again = client.post(f"{url}/ack", json={"by": "bo"}, headers={"X-API-Key": "k"})
         assert (again.status_code, again.json()["detail"]) == (409, f"incident_id: incident '{incident['id']}' is already resolved")
     assert store.incident_command(accepted.json()["command_id"])["outcome"] == "ack applied; incident is acknowledged"
+
+
+def test_strict_mode_from_escalation_mitigates_the_attack(tmp_path):
+    """Nobody acks the injection page, escalation reaches level 2 and turns strict mode on: the bot
+    stops complying, so the leaks stop while the attack goes on."""
+    db = f"sqlite:///{tmp_path / 'run.db'}"
+    report = run_headless("injection-campaign", seed=1, config_dir=config_dir(tmp_path), database_url=db)
+    strict = [a for a in report["actions"] if a["action"] == "strict_mode"]
+    assert strict, report["actions"]
+    store = open_store(db)
+    events = store.list_events(limit=100_000)
+    truth = store.truth_for(e["event_id"] for e in events)
+    scenario = load_scenario("injection-campaign")
+    campaign = scenario.campaigns[0]
+    end = scenario.start + timedelta(seconds=campaign.start + campaign.duration)
+    # The bot changes at the first turn generated after the action (the headless run generates a
+    # batch ahead of the windows it closes), and stays strict from then on.
+    first_strict = min(e["ts"] for e in events if e["metadata"]["strict_mode"])
+    assert first_strict < end, "mitigation came before the campaign ended"
+    assert all(e["metadata"]["strict_mode"] for e in events if e["ts"] >= first_strict)
+    during = [e for e in events if first_strict <= e["ts"] < end]
+    attacks = [e for e in during if truth[e["event_id"]]["incident_id"] == campaign.id]
+    leaks_after = [e for e in during if truth[e["event_id"]]["harm_category"] == "privacy_pii"]
+    assert attacks and not leaks_after
+    # The same seed with nobody watching: the campaign leaks.
+    from simulators.engine import Simulator
+
+    open_loop = [e for e in Simulator(scenario, seed=1).events() if e["truth"]["incident_id"] == campaign.id]
+    assert sum(e["truth"]["harm_category"] == "privacy_pii" for e in open_loop) > 10
