@@ -11,8 +11,9 @@ embedded default); ``lookout worker`` runs the same loop as its own process inst
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
@@ -34,8 +35,10 @@ def create_app(
     registry: CollectorRegistry | None = None,
     store: Store | None = None,
     embedder: Embedder | None = None,
+    on_action: Callable[[dict[str, Any]], None] | None = None,
 ) -> FastAPI:
-    """Build the service. ``store``, ``registry`` and ``embedder`` may be passed in (tests do)."""
+    """Build the service. ``store``, ``registry`` and ``embedder`` may be passed in (tests do);
+    ``on_action`` receives escalation's automatic actions (the demo wires it to the bot)."""
     settings = settings or Settings.from_env()
     registry = registry if registry is not None else CollectorRegistry()
     # An invalid config stops start-up here, with the file, key and value in the message.
@@ -54,7 +57,7 @@ def create_app(
 
             from services.notify import Notifier
 
-            worker = PipelineWorker(app.state.store, configs, embedder=embedder, notifier=Notifier())
+            worker = PipelineWorker(app.state.store, configs, embedder=embedder, notifier=Notifier(on_action=on_action))
             thread = threading.Thread(target=worker.run, args=(stop,), name="lookout-worker", daemon=True)
             thread.start()
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +17,28 @@ log = logging.getLogger("lookout.notify")
 
 
 class Notifier:
-    def __init__(self, base_dir: Path | None = None, *, timeout: float = 2.0):
+    def __init__(
+        self,
+        base_dir: Path | None = None,
+        *,
+        timeout: float = 2.0,
+        on_action: Callable[[dict[str, Any]], None] | None = None,
+    ):
         # Relative jsonl paths in escalation.yaml are relative to this folder.
         self.base_dir = base_dir or Path.cwd()
         self.timeout = timeout
+        # Automatic actions (strict mode, rollback) go to whoever controls the bot; the demo
+        # passes the simulator's controls here.
+        self.on_action = on_action
         self.delivered: list[dict[str, Any]] = []
 
     def deliver(self, records: Iterable[dict[str, Any]]) -> None:
         for record in records:
+            if record.get("type") == "action":
+                log.warning("automatic action %s for incident %s %s", record["action"], record["incident"], record["params"])
+                if self.on_action is not None:
+                    self.on_action(record)
+                continue
             if record.get("type") != "notification":
                 continue
             try:

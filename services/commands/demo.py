@@ -75,11 +75,21 @@ def demo(
     # The in-process worker logs one line per closed window; show those beside the progress.
     logging.basicConfig(level=logging.WARNING, format="  %(message)s")
     logging.getLogger("lookout.worker").setLevel(logging.INFO)
-    sim = Simulator(load_scenario(scenario), seed=seed)
+    from services.runner import apply_action
+    from simulators.engine import BotControl
+
+    control = BotControl()
+    sim = Simulator(load_scenario(scenario), seed=seed, control=control)
+    first_model = sim.scenario.resolve(sim.scenario.phases[0]).model_version
+
+    def mitigate(record: dict) -> None:  # escalation's automatic actions change the simulated bot
+        if apply_action(control, record, first_model):
+            typer.echo(f"  >> automatic action: {record['action']} (incident {record['incident']}) — the bot changes now")
+
     if not keep_data:
         _reset_sqlite(DEMO_DB)
     settings = Settings(database_url=f"sqlite:///{DEMO_DB}", api_key=None)
-    server = BackgroundServer(create_app(settings), "127.0.0.1", port)
+    server = BackgroundServer(create_app(settings, on_action=mitigate), "127.0.0.1", port)
     server.start()
     dash = _start_dashboard(dashboard_port, server.url) if with_dashboard else None
     dash_line = f"  dashboard   http://127.0.0.1:{dashboard_port}\n" if dash else ""
