@@ -143,8 +143,13 @@ class PipelineWorker:
 
     # -- the step -------------------------------------------------------------------------------
 
-    def step(self, *, flush: bool = False, max_windows: int | None = 500) -> StepReport:
-        """Process what can be processed now; ``flush`` closes every window up to the last event."""
+    def step(
+        self, *, flush: bool = False, max_windows: int | None = 500, stop: threading.Event | None = None
+    ) -> StepReport:
+        """Process what can be processed now; ``flush`` closes every window up to the last event.
+
+        ``stop`` is checked between windows, so a shutdown waits for one window at most.
+        """
         _, hi, max_seq = self.store.event_bounds()
         if hi is None:
             return StepReport([], 0, None)
@@ -157,6 +162,8 @@ class PipelineWorker:
         built = self._ensure_reference(mark)
         windows = []
         for window in closable(state["next_window_start"], mark, self.config.window, limit=max_windows):
+            if stop is not None and stop.is_set():
+                break
             row, state = self._process(window, state, max_seq)
             windows.append(row)
         return StepReport(windows, late, built)
@@ -357,7 +364,7 @@ class PipelineWorker:
                 if max_seq != last_seq:
                     last_seq, idle_since = max_seq, time.monotonic()
                 flush = time.monotonic() - idle_since > idle_flush_seconds
-                report = self.step(flush=flush)
+                report = self.step(flush=flush, stop=stop)
                 for w in report.windows:
                     log.info("%s", describe(w))
             except Exception:  # noqa: BLE001 - keep the worker alive; the next step retries
