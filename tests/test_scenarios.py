@@ -10,7 +10,6 @@ from fastapi.testclient import TestClient
 
 from pipeline_helpers import config_dir
 from services.app import create_app
-from services.config.base import repo_configs_dir
 from services.runner import run_headless
 from services.settings import Settings
 from services.store import open_store

@@ -6,7 +6,6 @@ import json
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
 
 from conftest import make_event
 from services.schemas import Event

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from services.api.deps import MetricsDep, SettingsDep, StoreDep, WriteAccess
 from services.errors import ApiError, ErrorBody, error_response, errors_from_pydantic
-from services.schemas import MAX_BATCH, EventBatch, EventList, EventPage, IngestResult, StoredEvent
+from services.schemas import MAX_BATCH, EventList, EventPage, IngestResult, StoredEvent
 from services.store import EventFilter
 
 router = APIRouter(prefix="/v1", tags=["events"])

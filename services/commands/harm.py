@@ -116,6 +116,7 @@ def train_harm(
     seed: Annotated[int, typer.Option(help="Seed for templated examples and calibration folds.")] = 0,
     c_text: Annotated[float, typer.Option(min=1e-4, help="Inverse L2 strength of the TF-IDF head.")] = 8.0,
     c_embed: Annotated[float, typer.Option(min=1e-4, help="Inverse L2 strength of the embedding head.")] = 4.0,
+    folds: Annotated[int, typer.Option(min=2, help="Grouped cross-validation folds for calibration.")] = 5,
 ) -> None:
     """Retrain the tier-2 harm classifier from the corpus and write the artifact."""
     _choice("--embedder", embedder, EMBEDDERS)
@@ -126,7 +127,7 @@ def train_harm(
     started = time.perf_counter()
     typer.echo(f"training on {len(rows)} examples from {corpus} (embedding head: {embedder})", err=True)
     try:
-        clf = fit_harm_classifier(rows, params=TrainParams(c_text=c_text, c_embed=c_embed, seed=seed), encode=_encoder(embedder))
+        clf = fit_harm_classifier(rows, params=TrainParams(c_text=c_text, c_embed=c_embed, folds=folds, seed=seed), encode=_encoder(embedder))
     except TrainingError as exc:
         raise _fail(str(exc)) from None
     clf.metadata["corpus"] = {"digest": corpus_digest(rows), "seed": seed}

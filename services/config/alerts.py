@@ -19,7 +19,7 @@ from pipelines.alerting.burn_rate import DEFAULT_WINDOWS, BurnRateRule, BurnWind
 from pipelines.alerting.metrics import RATE_SERIES, parse_selector
 from pipelines.alerting.rules import Rule
 from pipelines.harm import CATEGORIES
-from services.config.base import Strict, load_model, parse_duration
+from services.config.base import Strict, load_model, one_of, parse_duration
 
 ALERTS_FILE = "alerts.yaml"
 _NAME = re.compile(r"[A-Z][A-Za-z0-9]*")
@@ -33,18 +33,9 @@ def _duration(value: str) -> str:
     return value
 
 
-def _one_of(kind: str, valid: tuple[str, ...]):
-    def check(value: str) -> str:
-        if value not in valid:
-            raise ValueError(f"unknown {kind} {value!r}; valid: {', '.join(valid)}")
-        return value
-
-    return AfterValidator(check)
-
-
 Duration = Annotated[str | int, AfterValidator(_duration)]
-Severity = Annotated[str, _one_of("severity", SEVERITIES)]
-Category = Annotated[str, _one_of("category", CATEGORIES)]
+Severity = Annotated[str, one_of("severity", SEVERITIES)]
+Category = Annotated[str, one_of("category", CATEGORIES)]
 
 
 def _labels(labels: dict[str, str]) -> dict[str, str]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -35,6 +35,17 @@ class ConfigError(ValueError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+def one_of(kind: str, valid: tuple[str, ...]) -> AfterValidator:
+    """A validator accepting only ``valid`` values, naming them all when it refuses one."""
+
+    def check(value: str) -> str:
+        if value not in valid:
+            raise ValueError(f"unknown {kind} {value!r}; valid: {', '.join(valid)}")
+        return value
+
+    return AfterValidator(check)
 
 
 def parse_duration(value: str | int | float) -> float:

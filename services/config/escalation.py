@@ -16,8 +16,8 @@ from pydantic import AfterValidator, AwareDatetime, Field, field_validator, mode
 from pipelines.alerting import SEVERITIES
 from pipelines.alerting.escalation import ACTIONS, Action, InhibitRule, Level, Policy, Routing, Silence, Target
 from pipelines.alerting.metrics import parse_matcher
-from services.config.alerts import ALERTS_FILE, AlertsConfig, Duration, _one_of
-from services.config.base import Strict, load_model, parse_duration
+from services.config.alerts import ALERTS_FILE, AlertsConfig, Duration
+from services.config.base import Strict, load_model, one_of, parse_duration
 
 ESCALATION_FILE = "escalation.yaml"
 _WHEN = re.compile(r"^(open|level ([1-9][0-9]*))$")
@@ -66,7 +66,7 @@ class LevelConfig(Strict):
 class ActionConfig(Strict):
     """An automatic action, run once per incident ``when: open`` or when ``level N`` is notified."""
 
-    action: Annotated[str, _one_of("action", ACTIONS)]
+    action: Annotated[str, one_of("action", ACTIONS)]
     when: str
 
     @field_validator("when")

@@ -14,10 +14,10 @@ import re
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from pipelines.harm import CATEGORIES, TIERS
-from services.config.base import Strict, load_model
+from services.config.base import Strict, load_model, one_of
 
 HARM_FILE = "harm_categories.yaml"
 _TEAM = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
@@ -36,20 +36,9 @@ OPENAI_MODERATION_CATEGORIES: tuple[str, ...] = (
 )
 
 
-def _one_of(kind: str, valid: tuple[str, ...]):
-    """A validator accepting only ``valid`` values, naming them all when it refuses one."""
-
-    def check(value: str) -> str:
-        if value not in valid:
-            raise ValueError(f"unknown {kind} {value!r}; valid: {', '.join(valid)}")
-        return value
-
-    return AfterValidator(check)
-
-
-Tier = Annotated[str, _one_of("tier", TIERS)]
-LlamaGuardCode = Annotated[str, _one_of("Llama Guard 3 code", tuple(LLAMA_GUARD_CODES))]
-OpenAICategory = Annotated[str, _one_of("OpenAI moderation category", OPENAI_MODERATION_CATEGORIES)]
+Tier = Annotated[str, one_of("tier", TIERS)]
+LlamaGuardCode = Annotated[str, one_of("Llama Guard 3 code", tuple(LLAMA_GUARD_CODES))]
+OpenAICategory = Annotated[str, one_of("OpenAI moderation category", OPENAI_MODERATION_CATEGORIES)]
 Probability = Annotated[float, Field(strict=True, ge=0, le=1)]
 
 
