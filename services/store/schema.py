@@ -177,3 +177,23 @@ incident_commands = Table(
     Column("outcome", Text, nullable=True),
     Index("ix_incident_commands_pending", "stream", "applied_at"),
 )
+
+# Silences set by people through the API (escalation.yaml holds the planned ones). Times are event
+# time, the clock the worker evaluates alerts on; the worker merges the unexpired rows with the
+# config's silences at every step. DELETE sets expired_at (wall clock) and the row stops applying.
+silences = Table(
+    "silences",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("stream", String(64), nullable=False),
+    # Label name -> exact value, all of which an alert's labels must carry (Alertmanager's `=`).
+    Column("matchers", JSON, nullable=False),
+    Column("starts_at", UtcDateTime, nullable=False),
+    Column("ends_at", UtcDateTime, nullable=False),
+    Column("created_by", String(128), nullable=False),
+    Column("comment", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expired_at", UtcDateTime, nullable=True),
+    Column("expired_by", String(128), nullable=True),
+    Index("ix_silences_stream_expired", "stream", "expired_at"),
+)
