@@ -11,6 +11,7 @@ from services.commands.check_config import check_config
 from services.commands.dashboard import dashboard
 from services.commands.demo import demo
 from services.commands.eval_drift import eval_drift
+from services.commands.harm import classify, eval_harm, train_harm
 from services.commands.pipeline import rebaseline, run, worker
 from services.commands.serve import serve
 from services.commands.simulate import simulate
@@ -32,6 +33,9 @@ app.command()(rebaseline)
 app.command("eval-drift")(eval_drift)
 app.command("check-config")(check_config)
 app.command()(dashboard)
+app.command("train-harm")(train_harm)
+app.command()(classify)
+app.command("eval-harm")(eval_harm)
 
 
 def main() -> None:
