@@ -20,7 +20,7 @@ import logging
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,6 +28,7 @@ import numpy as np
 
 from pipelines.alerting import escalation
 from pipelines.alerting.engine import step as alerting_step
+from pipelines.alerting.metrics import Matcher
 from pipelines.drift.cusum import Cusum, threshold_for_alpha
 from pipelines.embedding import Embedder, make_embedder, texts_for_embedding
 from pipelines.harm import CATEGORIES as HARM_CATEGORIES
@@ -124,7 +125,7 @@ class PipelineWorker:
         self.settings = drift_settings(config)
         self.harm = configs.harm
         self._flag_thresholds = configs.harm.flag_thresholds()
-        self.alerting = alerting_config(configs.alerts, configs.escalation)
+        self.alerting = self._configured_alerting = alerting_config(configs.alerts, configs.escalation)
         # None: records stay in the window results and the stored state, nothing is sent.
         self.notifier = notifier
         self._embedder = embedder
@@ -154,6 +155,7 @@ class PipelineWorker:
         if hi is None:
             return StepReport([], 0, None)
         state = self.store.load_state(self.stream) or self._initial_state()
+        self.alerting = self._with_stored_silences()
         self._apply_commands(state)
         late = self._count_late(state, max_seq)
         mark = watermark(hi, self.config.allowed_lateness)
@@ -172,6 +174,16 @@ class PipelineWorker:
         lo, _, _ = self.store.event_bounds()
         assert lo is not None
         return {"next_window_start": window_of(lo, self.config.window).start, "checked_seq": 0, "sequential": {}, "totals": {}, "alerting": {}}
+
+    def _with_stored_silences(self):  # noqa: ANN202 - pipelines.alerting.engine.Alerting
+        """The configured routing plus the silences people set through the API (unexpired rows)."""
+        stored = tuple(
+            escalation.Silence(tuple(Matcher(k, "=", v) for k, v in sorted(s["matchers"].items())), s["starts_at"].timestamp(),
+                               s["ends_at"].timestamp(), s["created_by"], s["comment"], id=f"api-{s['id']}")
+            for s in self.store.list_silences(self.stream, include_expired=False)
+        )  # fmt: skip
+        base = self._configured_alerting
+        return replace(base, routing=replace(base.routing, silences=base.routing.silences + stored))
 
     def _apply_commands(self, state: dict[str, Any]) -> None:
         """Apply people's acks and resolves (recorded by the API) to the incidents, in order.

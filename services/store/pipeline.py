@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, func, select, type_coerce, update
 
-from services.store.schema import UtcDateTime, events, incident_commands, pipeline_state, references, window_stats
+from services.store.schema import UtcDateTime, events, incident_commands, pipeline_state, references, silences, window_stats
 
 _WINDOW_EVENT_COLUMNS = (
     events.c.seq, events.c.event_id, events.c.ts, events.c.segment, events.c.model_version,
@@ -216,3 +216,44 @@ class PipelineStoreMixin:
         with self.engine.connect() as conn:
             row = conn.execute(select(incident_commands).where(incident_commands.c.id == command_id)).first()
         return dict(row._mapping) if row else None
+
+    # -- people's silences (event time) ---------------------------------------------------------
+
+    def event_clock(self, stream: str) -> datetime:
+        """The worker's "now": the end of the last closed window; else the latest event; else wall time."""
+        state = self.load_state(stream)
+        if state and state.get("next_window_start") is not None:
+            return state["next_window_start"]
+        _, hi, _ = self.event_bounds()
+        return hi if hi is not None else _now()
+
+    def add_silence(
+        self, stream: str, *, matchers: Mapping[str, str], starts_at: datetime, ends_at: datetime, created_by: str, comment: str
+    ) -> dict[str, Any]:
+        row = {"stream": stream, "matchers": dict(matchers), "starts_at": starts_at, "ends_at": ends_at,
+               "created_by": created_by, "comment": comment, "created_at": _now()}  # fmt: skip
+        with self.engine.begin() as conn:
+            silence_id = int(conn.execute(silences.insert().values(**row)).inserted_primary_key[0])
+        return self.silence(silence_id)  # type: ignore[return-value]
+
+    def silence(self, silence_id: int) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(silences).where(silences.c.id == silence_id)).first()
+        return dict(row._mapping) if row else None
+
+    def list_silences(self, stream: str, *, include_expired: bool = True) -> list[dict[str, Any]]:
+        query = select(silences).where(silences.c.stream == stream).order_by(silences.c.id.desc())
+        if not include_expired:
+            query = query.where(silences.c.expired_at.is_(None))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def expire_silence(self, silence_id: int, *, by: str | None) -> dict[str, Any] | None:
+        """Expire a silence now (idempotent: an expired one keeps its first expiry); None if unknown."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(silences)
+                .where(silences.c.id == silence_id, silences.c.expired_at.is_(None))
+                .values(expired_at=_now(), expired_by=by)
+            )
+        return self.silence(silence_id)
