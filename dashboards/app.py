@@ -23,6 +23,7 @@ pages = st.navigation([
     st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("views/drift.py", title="Drift", icon=":material/waves:"),
     st.Page("views/harm.py", title="Harm", icon=":material/warning:"),
+    st.Page("views/alerts.py", title="Alerts & incidents", icon=":material/notifications_active:"),
     st.Page("views/review.py", title="Review queue", icon=":material/fact_check:"),
     st.Page("views/risk_register.py", title="Risk register", icon=":material/table:"),
 ])

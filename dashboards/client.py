@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import quote
 
 import httpx
 import streamlit as st
@@ -119,6 +120,30 @@ def precision() -> dict[str, Any]:
 
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
+def alerts() -> list[dict[str, Any]]:
+    """Alert instances (pending, firing, resolved), newest activity first; times in event-time Unix seconds."""
+    return source().get("/v1/alerts")["alerts"]
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def incidents() -> list[dict[str, Any]]:
+    """Incidents with escalation level and timeline, newest first."""
+    return source().get("/v1/incidents")["incidents"]
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def truth_incidents() -> list[dict[str, Any]]:
+    """Ground-truth incident spans from the simulator (empty for real traffic)."""
+    return source().get("/v1/truth/incidents")["incidents"]
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def silences() -> dict[str, Any]:
+    """``{"now": event time, "silences": [...]}``, newest first."""
+    return source().get("/v1/silences")
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
 def gauges() -> dict[str, float]:
     """Unlabelled gauges from ``/metrics`` (e.g. ``lookout_pipeline_lag_seconds``)."""
     from prometheus_client.parser import text_string_to_metric_families
@@ -142,6 +167,22 @@ def label_review(event_id: str, *, label: str, reviewer: str) -> dict[str, Any]:
 def rebaseline(*, requested_by: str, reason: str, last_windows: int) -> dict[str, Any]:
     out = source().post("/v1/reference/rebaseline",
                         {"requested_by": requested_by, "reason": reason, "last_windows": last_windows})
+    st.cache_data.clear()
+    return out
+
+
+def incident_action(incident_id: str, action: str, *, by: str) -> dict[str, Any]:
+    """``action`` is ``ack`` or ``resolve``; the worker applies it at its next step (202)."""
+    if action not in ("ack", "resolve"):
+        raise ValueError(f"action must be 'ack' or 'resolve', got {action!r}")
+    out = source().post(f"/v1/incidents/{quote(incident_id, safe='')}/{action}", {"by": by})
+    st.cache_data.clear()
+    return out
+
+
+def create_silence(*, matchers: dict[str, str], duration: str, created_by: str, comment: str) -> dict[str, Any]:
+    out = source().post("/v1/silences", {"matchers": matchers, "duration": duration,
+                                          "created_by": created_by, "comment": comment})
     st.cache_data.clear()
     return out
 
