@@ -13,6 +13,7 @@ from services.commands.demo import demo
 from services.commands.eval_drift import eval_drift
 from services.commands.harm import classify, eval_harm, train_harm
 from services.commands.pipeline import rebaseline, run, worker
+from services.commands.prometheus_rules import export_prometheus_rules
 from services.commands.serve import serve
 from services.commands.simulate import simulate
 
@@ -32,6 +33,7 @@ app.command()(run)
 app.command()(rebaseline)
 app.command("eval-drift")(eval_drift)
 app.command("check-config")(check_config)
+app.command("export-prometheus-rules")(export_prometheus_rules)
 app.command()(dashboard)
 app.command("train-harm")(train_harm)
 app.command()(classify)

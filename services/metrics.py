@@ -13,6 +13,53 @@ from prometheus_client import CollectorRegistry, Counter
 # Upper bounds (seconds) of lookout_window_processing_seconds; the last bucket is +Inf.
 PROCESSING_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
+# alerts.yaml series (pipelines/alerting/metrics.py), by their label names -> the gauge carrying the
+# last closed window's value; a rate's gauge has <name>_ci_lower and <name>_ci_upper beside it.
+# `lookout export-prometheus-rules` writes PromQL over these. Unlabelled drift series are the
+# default detector's: the detector-labelled gauge with detector="<monitor.yaml default_detector>".
+WINDOW_GAUGES: dict[tuple[str, frozenset[str]], str] = {
+    ("harm_rate", frozenset({"category"})): "lookout_harm_rate",
+    ("harm_rate", frozenset({"category", "segment"})): "lookout_harm_rate_by_segment",
+    ("harm_rate", frozenset({"category", "model_version"})): "lookout_harm_rate_by_model_version",
+    ("any_harm_rate", frozenset()): "lookout_any_harm_rate",
+    ("drift_p_value", frozenset({"detector"})): "lookout_embedding_drift_p_value",
+    ("drift_statistic", frozenset({"detector"})): "lookout_embedding_drift_score",
+    ("drift_detected", frozenset({"detector"})): "lookout_embedding_drift_detected",
+    ("cusum_statistic", frozenset()): "lookout_drift_cusum_statistic",
+    ("cusum_drift", frozenset()): "lookout_drift_cusum_drift",
+    ("volume", frozenset()): "lookout_window_volume",
+    ("volume", frozenset({"segment"})): "lookout_window_volume_by_segment",
+    ("volume", frozenset({"model_version"})): "lookout_window_volume_by_model_version",
+    ("latency_p50", frozenset()): "lookout_window_latency_p50_seconds",  # alerts.yaml's ms / 1000
+    ("latency_p95", frozenset()): "lookout_window_latency_p95_seconds",
+}
+
+
+def window_gauges(result: dict, skip: set[str]):  # noqa: ANN201 - list of GaugeMetricFamily
+    """The :data:`WINDOW_GAUGES` of one closed window's result (names in ``skip`` left out)."""
+    from prometheus_client.core import GaugeMetricFamily
+
+    from pipelines.alerting.metrics import extract
+
+    families: dict[str, GaugeMetricFamily] = {}
+    for s in extract(result):
+        name = WINDOW_GAUGES.get((s.name, frozenset(s.labels)))
+        if name is None:
+            continue
+        scale = 1000.0 if name.endswith("_seconds") else 1.0
+        rows = [(name, s.value / scale, "")]
+        if s.ci_lower is not None and s.ci_upper is not None:
+            rows += [(f"{name}_ci_lower", s.ci_lower, " (lower confidence bound)"), (f"{name}_ci_upper", s.ci_upper, " (upper confidence bound)")]
+        keys = sorted(s.labels)
+        for metric, value, what in rows:
+            if metric in skip:
+                continue
+            if metric not in families:
+                by = f" by {', '.join(keys)}" if keys else ""
+                families[metric] = GaugeMetricFamily(metric, f"Last closed window's {s.name}{what}{by} (alerts.yaml series).", labels=keys)
+            families[metric].add_metric([s.labels[k] for k in keys], value)
+    return list(families.values())
+
 
 class ServiceMetrics:
     """The ingestion counters named in DESIGN.md."""
@@ -123,3 +170,9 @@ class StoredStateCollector:
             closed_until = windows[-1]["window_end"] if windows else None
             lag.add_metric([], max(0.0, (newest - closed_until).total_seconds()) if closed_until else 0.0)
         yield from (score, p_value, lag, sampled, harm_rate, harm_low, harm_flags, processing, firing, open_incidents)
+        if windows:
+            done = {"lookout_harm_rate", "lookout_harm_rate_ci_lower", "lookout_embedding_drift_p_value", "lookout_embedding_drift_score"}
+            yield from window_gauges(windows[-1]["result"], done)
+        closed = CounterMetricFamily("lookout_window_events", "Turns in closed windows (the denominator of every harm rate).")
+        closed.add_metric([], store.closed_window_events(self._stream))
+        yield closed

@@ -217,6 +217,12 @@ class PipelineStoreMixin:
             row = conn.execute(select(incident_commands).where(incident_commands.c.id == command_id)).first()
         return dict(row._mapping) if row else None
 
+    def closed_window_events(self, stream: str) -> int:
+        """Turns counted in the stream's closed windows so far (the denominators of its harm rates)."""
+        query = select(func.coalesce(func.sum(window_stats.c.n_events), 0)).where(window_stats.c.stream == stream)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
     # -- people's silences (event time) ---------------------------------------------------------
 
     def event_clock(self, stream: str) -> datetime:
