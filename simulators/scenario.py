@@ -101,6 +101,8 @@ class Scenario(Strict):
     campaigns: list[Campaign] = Field(default_factory=list)
     # What a monitor must do on this scenario; read by tests and ``lookout score``.
     expect: dict[str, Any] = Field(default_factory=dict)
+    # Exercise goals that `lookout score` checks (see pipelines/scoring/goals.py).
+    goal: list[dict[str, Any]] = Field(default_factory=list)
 
     def cross_check(self) -> list[tuple[str, str]]:
         """References between keys, as ``(key.path, message)``; empty when consistent."""
@@ -129,6 +131,9 @@ class Scenario(Strict):
                 mix = getattr(resolved, key)
                 if mix is not None and sum(mix.values()) <= 0:
                     problems.append((f"phases[{i}].{key}", "weights sum to 0"))
+        from pipelines.scoring.goals import validate_goals
+
+        problems += [(p.split(":", 1)[0], p.split(": ", 1)[1]) for p in validate_goals(self.goal)]
         total = self.duration_seconds
         for i, camp in enumerate(self.campaigns):
             if camp.kind == "harm" and camp.category not in HARM_CATEGORIES:
