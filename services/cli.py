@@ -13,6 +13,7 @@ from services.commands.demo import demo
 from services.commands.eval_drift import eval_drift
 from services.commands.harm import classify, eval_harm, train_harm
 from services.commands.pipeline import rebaseline, run, worker
+from services.commands.score import score
 from services.commands.prometheus_rules import export_prometheus_rules
 from services.commands.serve import serve
 from services.commands.simulate import simulate
@@ -38,6 +39,7 @@ app.command()(dashboard)
 app.command("train-harm")(train_harm)
 app.command()(classify)
 app.command("eval-harm")(eval_harm)
+app.command()(score)
 
 
 def main() -> None:
