@@ -12,8 +12,7 @@ from services.commands.dashboard import dashboard
 from services.commands.demo import demo
 from services.commands.eval_drift import eval_drift
 from services.commands.harm import classify, eval_harm, train_harm
-from services.commands.pipeline import rebaseline, run, worker
-from services.commands.score import score
+from services.commands.pipeline import migrate, rebaseline, run, worker
 from services.commands.prometheus_rules import export_prometheus_rules
 from services.commands.serve import serve
 from services.commands.simulate import simulate
@@ -32,6 +31,7 @@ app.command()(demo)
 app.command()(worker)
 app.command()(run)
 app.command()(rebaseline)
+app.command()(migrate)
 app.command("eval-drift")(eval_drift)
 app.command("check-config")(check_config)
 app.command("export-prometheus-rules")(export_prometheus_rules)
@@ -39,7 +39,6 @@ app.command()(dashboard)
 app.command("train-harm")(train_harm)
 app.command()(classify)
 app.command("eval-harm")(eval_harm)
-app.command()(score)
 
 
 def main() -> None:

@@ -42,8 +42,10 @@ from services.config.escalation import alerting_config
 from services.config.monitor import MonitorConfig
 from services.metrics import PROCESSING_BUCKETS
 from services.notify import Notifier
+from services.leases import DEFAULT_TTL_SECONDS, StreamLease
 from services.settings import DEFAULT_STREAM
 from services.store import Store
+from services.store.leases import LeaseGrant, LeaseLost
 
 log = logging.getLogger("lookout.worker")
 
@@ -135,6 +137,12 @@ class PipelineWorker:
         )
         self._reference: Reference | None = None
         self._reference_last_ts: datetime | None = None
+        # Set by ``run``: every write of the stream's state is fenced by it (services/leases.py).
+        self.lease: StreamLease | None = None
+
+    @property
+    def _grant(self) -> LeaseGrant | None:
+        return self.lease.grant if self.lease is not None else None
 
     @property
     def embedder(self) -> Embedder:
@@ -209,7 +217,7 @@ class PipelineWorker:
                 records += sent
             outcomes[cmd["id"]] = f"{cmd['kind']} applied; incident is {incidents[cmd['incident_id']]['status']}"
         state["alerting"] = {**alerting, "escalation": {**(alerting.get("escalation") or {}), "incidents": incidents}}
-        self.store.apply_incident_commands(self.stream, outcomes, state)
+        self.store.apply_incident_commands(self.stream, outcomes, state, lease=self._grant)
         if self.notifier is not None:
             self.notifier.deliver(records)
 
@@ -219,7 +227,7 @@ class PipelineWorker:
         times = self.store.late_event_times(after_seq=state["checked_seq"], upto_seq=max_seq, before=state["next_window_start"])
         counts = Counter(window_of(t, self.config.window).start for t in times)
         state["checked_seq"] = max_seq
-        self.store.add_late_events(self.stream, counts, state)
+        self.store.add_late_events(self.stream, counts, state, lease=self._grant)
         if times:
             log.warning("%d late events for %d closed windows (counted, not re-windowed)", len(times), len(counts))
         return len(times)
@@ -267,7 +275,7 @@ class PipelineWorker:
         }
         totals = add_window_totals(state.get("totals") or {}, result)
         new_state = {**state, "next_window_start": window.end, "sequential": cusum.state(), "totals": totals, "alerting": alerting}
-        self.store.commit_window(self.stream, row, new_state, review)
+        self.store.commit_window(self.stream, row, new_state, review, lease=self._grant)
         # After the commit: a crash before it re-sends nothing; one right after it may lose these
         # notifications (at most once), which the incident timeline in the state still records.
         if self.notifier is not None:
@@ -328,6 +336,7 @@ class PipelineWorker:
         self.store.activate_reference(
             pending["id"],
             self.stream,
+            lease=self._grant,
             n_events=len(rows),
             first_ts=rows[0]["ts"],
             last_ts=rows[-1]["ts"],
@@ -366,19 +375,41 @@ class PipelineWorker:
 
     # -- running --------------------------------------------------------------------------------
 
-    def run(self, stop: threading.Event, *, poll_seconds: float = 0.5, idle_flush_seconds: float = 30.0) -> None:
+    def run(
+        self,
+        stop: threading.Event,
+        *,
+        poll_seconds: float = 0.5,
+        idle_flush_seconds: float = 30.0,
+        lease_seconds: float = DEFAULT_TTL_SECONDS,
+    ) -> None:
         """Step until ``stop`` is set. After ``idle_flush_seconds`` without new events the last
-        windows are closed too (the stream has gone quiet, so no more events will close them)."""
+        windows are closed too (the stream has gone quiet, so no more events will close them).
+
+        Several workers may run this loop on one database: only the holder of the stream's lease
+        steps, the others wait as hot standbys and take over within ``lease_seconds`` of its death
+        (services/leases.py). What scales is availability, not throughput: one stream's windows
+        are processed in order by one worker at a time, because alerting and CUSUM state carry
+        over from each window to the next.
+        """
+        self.lease = self.lease or StreamLease(self.store, self.stream, ttl_seconds=lease_seconds)
         last_seq, idle_since = -1, time.monotonic()
         while not stop.is_set():
             try:
                 _, _, max_seq = self.store.event_bounds()
                 if max_seq != last_seq:
                     last_seq, idle_since = max_seq, time.monotonic()
-                flush = time.monotonic() - idle_since > idle_flush_seconds
-                report = self.step(flush=flush, stop=stop)
-                for w in report.windows:
-                    log.info("%s", describe(w))
+                if self.lease.acquire():
+                    flush = time.monotonic() - idle_since > idle_flush_seconds
+                    report = self.step(flush=flush, stop=stop)
+                    for w in report.windows:
+                        log.info("%s", describe(w))
+            except LeaseLost:
+                self.lease.lost()
             except Exception:  # noqa: BLE001 - keep the worker alive; the next step retries
                 log.exception("pipeline step failed; retrying")
             stop.wait(poll_seconds)
+        try:
+            self.lease.release()
+        except Exception:  # noqa: BLE001 - the lease expires on its own
+            log.exception("could not release the lease")

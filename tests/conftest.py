@@ -1,20 +1,32 @@
-"""Shared fixtures: a service on a temporary SQLite store, and a valid event factory."""
+"""Shared fixtures: a service on a temporary store (SQLite, and PostgreSQL when
+``LOOKOUT_TEST_POSTGRES_URL`` is set), and a valid event factory."""
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
-from collections.abc import Iterator
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client import CollectorRegistry
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from services.app import create_app
 from services.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
+# e.g. postgresql+psycopg://postgres:lookout@127.0.0.1/lookout_test (.ci/run sets it up).
+POSTGRES_URL = os.environ.get("LOOKOUT_TEST_POSTGRES_URL") or None
+NO_POSTGRES = "PostgreSQL tests need LOOKOUT_TEST_POSTGRES_URL (.ci/run sets it); not set here"
 
 
 def make_event(i: int = 0, **overrides: Any) -> dict[str, Any]:
@@ -46,7 +58,32 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
+def postgres_url() -> Iterator[str]:
+    """A URL whose connections land in a fresh, empty PostgreSQL schema, dropped after the test.
+
+    A schema per test (``search_path`` in the URL) is far cheaper than a database per test, and
+    the URL works in child processes (servers, workers) too. Skips when PostgreSQL is not set up.
+    """
+    if POSTGRES_URL is None:
+        pytest.skip(NO_POSTGRES)
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The store's URL: a SQLite file, then a PostgreSQL schema (skipped without PostgreSQL)."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_url")
     return f"sqlite:///{tmp_path / 'lookout.db'}"
 
 
@@ -59,3 +96,62 @@ def registry() -> CollectorRegistry:
 def client(db_url: str, registry: CollectorRegistry) -> Iterator[TestClient]:
     with TestClient(create_app(Settings(database_url=db_url, run_worker=False), registry=registry)) as c:
         yield c
+
+
+# -- real processes (crash and multi-worker tests) ----------------------------------------------
+
+
+def start_lookout(args: list[str], log: Path) -> "subprocess.Popen[bytes]":
+    """``lookout ARGS`` as a child in its own process group, its output appended to ``log``."""
+    with log.open("ab") as out:  # the child keeps its own copy of the fd
+        return subprocess.Popen(
+            [sys.executable, "-m", "services", *args],
+            cwd=REPO,
+            env={**os.environ, "LOOKOUT_API_KEY": "", "HF_HUB_OFFLINE": "1"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def stop_process(proc: "subprocess.Popen[bytes]", sig: int = signal.SIGTERM) -> None:
+    """Signal the child's whole process group and reap it (SIGKILL if it does not stop)."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            pass
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+def wait_until(condition: Callable[[], Any], what: str, *, timeout: float = 120.0, procs: Sequence[Any] = ()) -> Any:
+    """Poll ``condition`` until it returns something truthy (bounded); fail naming ``what``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        for proc in procs:
+            if proc.poll() is not None and proc.returncode not in (0, -signal.SIGKILL, -signal.SIGTERM):
+                raise AssertionError(f"{proc.args} exited with {proc.returncode} while waiting for {what}")
+        time.sleep(0.1)
+    raise AssertionError(f"gave up waiting for {what} after {timeout:.0f}s")
+
+
+def comparable_windows(store: Any, stream: str = "all") -> list[tuple[Any, ...]]:
+    """Every closed window's numbers, without wall-clock fields (processing time, processed_at)."""
+    out = []
+    for w in store.list_windows(stream, limit=100_000):
+        result = {k: v for k, v in w["result"].items() if k != "processing_seconds"}
+        out.append((w["window_start"], w["n_events"], w["late_events"], w["drift_p_value"], w["drifted"], w["max_seq"] is not None, result))
+    return out
+
+
+def harm_totals(store: Any, stream: str = "all") -> tuple[dict[str, Any], int]:
+    """The running harm-flag totals and how many windows were folded into the totals."""
+    totals = (store.load_state(stream) or {}).get("totals") or {}
+    return totals.get("harm_flags", {}), totals.get("processing", {}).get("count", 0)

@@ -1,4 +1,4 @@
-"""``lookout worker``, ``lookout run`` and ``lookout rebaseline``: the pipeline from the command line."""
+"""``lookout worker``, ``lookout run``, ``lookout rebaseline`` and ``lookout migrate``: the pipeline from the command line."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from services.commands.serve import database_url
+from services.commands.serve import database_url, safe_url
 
 
 def _settings(db: str | None, config_dir: Path | None):  # noqa: ANN202
@@ -24,8 +24,13 @@ def worker(
     db: Annotated[Optional[str], typer.Option(help="SQLite file path or SQLAlchemy URL (default: LOOKOUT_DATABASE_URL or var/lookout.db).")] = None,
     config_dir: Annotated[Optional[Path], typer.Option(help="Config folder (default: bundled configs/).")] = None,
     poll: Annotated[float, typer.Option(help="Seconds between pipeline steps.")] = 0.5,
+    lease_seconds: Annotated[float, typer.Option(min=0.5, help="A dead worker's stream lease expires after this long; longer than the slowest window.")] = 30.0,
+    idle_flush: Annotated[float, typer.Option(help="Close the last windows after this many seconds without new events.")] = 30.0,
 ) -> None:
-    """Run the pipeline worker as its own process (use `lookout serve --no-worker` beside it)."""
+    """Run the pipeline worker as its own process (use `lookout serve --no-worker` beside it).
+
+    Start as many as you like on one database: one holds the stream's lease and works, the others
+    stand by and take over within --lease-seconds when it dies."""
     import logging
 
     from services.config.bundle import load_config
@@ -38,11 +43,33 @@ def worker(
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    typer.echo(f"Lookout worker on {settings.database_url}; Ctrl-C stops it.", err=True)
+    typer.echo(f"Lookout worker on {safe_url(settings.database_url)}; Ctrl-C stops it.", err=True)
     from services.notify import Notifier
 
-    PipelineWorker(store, load_config(settings.config_dir), notifier=Notifier()).run(stop, poll_seconds=poll)
+    PipelineWorker(store, load_config(settings.config_dir), notifier=Notifier()).run(
+        stop, poll_seconds=poll, idle_flush_seconds=idle_flush, lease_seconds=lease_seconds
+    )
     store.close()
+
+
+def migrate(
+    db: Annotated[Optional[str], typer.Option(help="SQLite file path or SQLAlchemy URL (default: LOOKOUT_DATABASE_URL or var/lookout.db).")] = None,
+) -> None:
+    """Create or upgrade the database schema (every service and worker also does this on start)."""
+    from services.store import open_store
+    from services.store.migrations import HEAD, current_version, migrate as run_migrations
+
+    settings = _settings(db, None)
+    store = open_store(settings.database_url, create=False)
+    try:
+        with store.engine.connect() as conn:
+            before = current_version(conn)
+        steps = run_migrations(store.engine)
+    finally:
+        store.close()
+    for step in steps:
+        typer.echo(f"applied {step.version}: {step.description}")
+    typer.echo(f"schema at version {HEAD} (was {before}) on {safe_url(settings.database_url)}")
 
 
 def format_window(row: dict[str, Any]) -> str:

@@ -15,6 +15,13 @@ def database_url(db: str | None) -> str | None:
     return db if "://" in db else f"sqlite:///{Path(db).expanduser()}"
 
 
+def safe_url(url: str) -> str:
+    """The URL with any password masked, for logs."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
@@ -33,5 +40,5 @@ def serve(
 
     logging.basicConfig(level=getattr(logging, log_level.upper(), logging.INFO), format="%(asctime)s %(name)s %(message)s")
     settings = Settings.from_env(database_url=database_url(db), config_dir=config_dir, run_worker=worker)
-    typer.echo(f"Lookout API on http://{host}:{port}  (store: {settings.database_url})", err=True)
+    typer.echo(f"Lookout API on http://{host}:{port}  (store: {safe_url(settings.database_url)})", err=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level=log_level, access_log=False)

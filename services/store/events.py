@@ -14,9 +14,11 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.engine import make_url
 
 from services.schemas import Event
-from services.store.pipeline import PipelineStoreMixin
+from services.store.leases import LeaseStoreMixin
+from services.store.migrations import migrate
+from services.store.pipeline import SEQ_BARRIER_LOCK, PipelineStoreMixin
 from services.store.review import ReviewStoreMixin
-from services.store.schema import UtcDateTime, events, metadata, truth
+from services.store.schema import UtcDateTime, events, truth
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ def _sqlite_time(value: datetime) -> str:
     return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
-class Store(PipelineStoreMixin, ReviewStoreMixin):
+class Store(PipelineStoreMixin, ReviewStoreMixin, LeaseStoreMixin):
     """All reads and writes of Lookout's state go through here."""
 
     def __init__(self, engine: Engine):
@@ -100,7 +102,8 @@ class Store(PipelineStoreMixin, ReviewStoreMixin):
         )
 
     def create_schema(self) -> None:
-        metadata.create_all(self.engine)
+        """Create or upgrade the schema (``services.store.migrations``); safe from many processes at once."""
+        migrate(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -129,6 +132,8 @@ class Store(PipelineStoreMixin, ReviewStoreMixin):
             if self._sqlite:
                 new_ids = self._insert_sqlite(conn, list(unique.values()), now)
             else:
+                # Held until commit, so the pipeline never reads past a seq still in flight.
+                conn.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": SEQ_BARRIER_LOCK})
                 new_ids = self._insert_core(conn, list(unique.values()), now)
             inserted = [ev for ev in unique.values() if ev.event_id in new_ids]
             truth_rows = [

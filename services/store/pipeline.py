@@ -6,14 +6,22 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select, type_coerce, update
+from sqlalchemy import Connection, Table, func, select, text, type_coerce, update
 
+from services.store.leases import LeaseGrant
 from services.store.schema import UtcDateTime, events, incident_commands, pipeline_state, references, silences, window_stats
 
 _WINDOW_EVENT_COLUMNS = (
     events.c.seq, events.c.event_id, events.c.ts, events.c.segment, events.c.model_version,
     events.c.prompt, events.c.response, events.c.latency_ms,
 )  # fmt: skip
+
+
+# PostgreSQL hands out ``seq`` values before the inserting transactions commit, so a reader could
+# see seq 101 while 100 is still uncommitted and later skip it. Every event insert holds this
+# advisory lock shared until it commits; ``event_bounds`` takes it exclusively for an instant, so
+# the highest ``seq`` it returns has no uncommitted event below it. (SQLite has one writer.)
+SEQ_BARRIER_LOCK = 0x4C4F4F4C
 
 
 def _now() -> datetime:
@@ -38,13 +46,18 @@ class PipelineStoreMixin:
     # -- events as the pipeline sees them (never truth) -----------------------------------------
 
     def event_bounds(self) -> tuple[datetime | None, datetime | None, int]:
-        """Earliest and latest event time, and the highest ``seq``, over all stored events."""
+        """Earliest and latest event time, and the highest ``seq``, over all stored events.
+
+        Every event with a smaller ``seq`` is committed (see ``SEQ_BARRIER_LOCK``).
+        """
         query = select(
             type_coerce(func.min(events.c.ts), UtcDateTime()),
             type_coerce(func.max(events.c.ts), UtcDateTime()),
             func.max(events.c.seq),
         )
-        with self.engine.connect() as conn:
+        with self.engine.begin() as conn:
+            if self.engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SEQ_BARRIER_LOCK})
             lo, hi, seq = conn.execute(query).one()
         return lo, hi, seq or 0
 
@@ -84,21 +97,32 @@ class PipelineStoreMixin:
             self._upsert(conn, pipeline_state, {**state, "stream": stream, "updated_at": _now()}, ("stream",))
 
     def commit_window(
-        self, stream: str, window: Mapping[str, Any], state: Mapping[str, Any], review: Sequence[dict[str, Any]] = ()
+        self,
+        stream: str,
+        window: Mapping[str, Any],
+        state: Mapping[str, Any],
+        review: Sequence[dict[str, Any]] = (),
+        *,
+        lease: LeaseGrant | None = None,
     ) -> None:
         """Upsert a window's results, queue its review items and advance the stream's state, in one transaction.
 
         A crash before the commit leaves the window unprocessed; a crash after it leaves the state
-        past it. Either way a restart neither loses the window nor counts it twice.
+        past it. Either way a restart neither loses the window nor counts it twice. With a
+        ``lease``, the transaction first checks it is still held (else :class:`LeaseLost`).
         """
         with self.engine.begin() as conn:
+            self._check_lease(conn, lease)
             self._upsert(conn, window_stats, {**window, "stream": stream, "processed_at": _now()}, ("stream", "window_start"))
             self._enqueue(conn, [{**item, "stream": stream, "window_start": window["window_start"]} for item in review])
             self._upsert(conn, pipeline_state, {**state, "stream": stream, "updated_at": _now()}, ("stream",))
 
-    def add_late_events(self, stream: str, counts: Mapping[datetime, int], state: Mapping[str, Any]) -> None:
+    def add_late_events(
+        self, stream: str, counts: Mapping[datetime, int], state: Mapping[str, Any], *, lease: LeaseGrant | None = None
+    ) -> None:
         """Add late-event counts to closed windows (creating none) and save the state, atomically."""
         with self.engine.begin() as conn:
+            self._check_lease(conn, lease)
             for start, n in counts.items():
                 conn.execute(
                     update(window_stats)
@@ -145,9 +169,10 @@ class PipelineStoreMixin:
             row = conn.execute(query).first()
         return dict(row._mapping) if row else None
 
-    def activate_reference(self, ref_id: int, stream: str, **built: Any) -> None:
+    def activate_reference(self, ref_id: int, stream: str, *, lease: LeaseGrant | None = None, **built: Any) -> None:
         """Make reference ``ref_id`` the active one (the previous one becomes superseded)."""
         with self.engine.begin() as conn:
+            self._check_lease(conn, lease)
             conn.execute(
                 update(references)
                 .where(references.c.stream == stream, references.c.status == "active")
@@ -201,9 +226,12 @@ class PipelineStoreMixin:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
-    def apply_incident_commands(self, stream: str, outcomes: Mapping[int, str], state: Mapping[str, Any]) -> None:
+    def apply_incident_commands(
+        self, stream: str, outcomes: Mapping[int, str], state: Mapping[str, Any], *, lease: LeaseGrant | None = None
+    ) -> None:
         """Mark commands applied and save the state they changed, in one transaction."""
         with self.engine.begin() as conn:
+            self._check_lease(conn, lease)
             for command_id, outcome in outcomes.items():
                 conn.execute(
                     update(incident_commands)

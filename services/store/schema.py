@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -52,10 +53,13 @@ class UtcDateTime(TypeDecorator):
 
 metadata = MetaData()
 
+# PostgreSQL numbers events from a BIGINT sequence; SQLite needs INTEGER PRIMARY KEY for its rowid.
+SEQ = BigInteger().with_variant(Integer(), "sqlite")
+
 events = Table(
     "events",
     metadata,
-    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("seq", SEQ, primary_key=True, autoincrement=True),
     Column("event_id", String(128), nullable=False, unique=True),
     Column("ts", UtcDateTime, nullable=False),
     Column("received_at", UtcDateTime, nullable=False),
@@ -96,7 +100,7 @@ window_stats = Table(
     Column("drift_p_value", Float, nullable=True),
     Column("drifted", Boolean, nullable=True),
     Column("result", JSON, nullable=False),
-    Column("max_seq", Integer, nullable=False),
+    Column("max_seq", BigInteger, nullable=False),
     Column("processed_at", UtcDateTime, nullable=False),
 )
 
@@ -106,7 +110,7 @@ pipeline_state = Table(
     metadata,
     Column("stream", String(64), primary_key=True),
     Column("next_window_start", UtcDateTime, nullable=True),
-    Column("checked_seq", Integer, nullable=False, default=0),
+    Column("checked_seq", BigInteger, nullable=False, default=0),
     Column("sequential", JSON, nullable=False),
     # Running totals behind Prometheus counters: harm flags by category and tier, and the
     # histogram of window processing time (so every API replica reports the same values).
@@ -196,4 +200,17 @@ silences = Table(
     Column("expired_at", UtcDateTime, nullable=True),
     Column("expired_by", String(128), nullable=True),
     Index("ix_silences_stream_expired", "stream", "expired_at"),
+)
+
+# Which worker may advance a stream: one holder at a time, until ``expires_at`` unless it renews.
+# ``token`` grows by one at every change of holder (a fencing token): every write of the stream's
+# state checks, in its own transaction, that the token is still the one the writer acquired.
+stream_leases = Table(
+    "stream_leases",
+    metadata,
+    Column("stream", String(64), primary_key=True),
+    Column("holder", String(256), nullable=True),
+    Column("token", Integer, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("acquired_at", UtcDateTime, nullable=True),
 )
