@@ -30,7 +30,10 @@ def _text_limit(value: str) -> str:
 
 
 def _to_utc(value: datetime) -> datetime:
-    return value.astimezone(timezone.utc)
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:  # e.g. 0001-01-01T00:00+01:00 is before year 1 in UTC
+        raise ValueError(f"{value.isoformat()} is out of range once converted to UTC") from None
 
 
 Text = Annotated[str, AfterValidator(_text_limit)]

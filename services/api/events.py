@@ -6,12 +6,12 @@ from typing import Annotated, Any
 
 import pydantic_core
 from fastapi import APIRouter, Query, Request
-from pydantic import AwareDatetime, ValidationError
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from services.api.deps import MetricsDep, SettingsDep, StoreDep, WriteAccess
 from services.errors import ApiError, ErrorBody, error_response, errors_from_pydantic
-from services.schemas import MAX_BATCH, EventList, EventPage, IngestResult, StoredEvent
+from services.schemas import MAX_BATCH, EventList, EventPage, IngestResult, StoredEvent, UtcTime
 from services.store import EventFilter
 
 router = APIRouter(prefix="/v1", tags=["events"])
@@ -97,11 +97,11 @@ async def post_events(request: Request, store: StoreDep, settings: SettingsDep, 
 @router.get("/events", response_model=EventPage, responses={422: {"model": ErrorBody}})
 def get_events(
     store: StoreDep,
-    since: Annotated[AwareDatetime | None, Query(description="Only events with ts >= since (RFC 3339).")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="Only events with ts < until (RFC 3339).")] = None,
+    since: Annotated[UtcTime | None, Query(description="Only events with ts >= since (RFC 3339).")] = None,
+    until: Annotated[UtcTime | None, Query(description="Only events with ts < until (RFC 3339).")] = None,
     segment: Annotated[str | None, Query(max_length=128)] = None,
     model_version: Annotated[str | None, Query(max_length=128)] = None,
-    after: Annotated[int, Query(ge=0, description="Cursor: return events with seq > after.")] = 0,
+    after: Annotated[int, Query(ge=0, le=2**63 - 1, description="Cursor: return events with seq > after.")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EventPage:
     """Stored events in ingest order (ground truth is never included)."""

@@ -17,12 +17,13 @@ import re
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
-from pydantic import AwareDatetime, BaseModel, Field, field_validator
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field, field_validator
 
 from services.api.deps import StoreDep, WriteAccess
 from services.config.base import parse_duration
 from services.errors import ApiError, ErrorBody
+from services.schemas import UtcTime
 from services.settings import DEFAULT_STREAM
 
 router = APIRouter(prefix="/v1", tags=["alerts"])
@@ -38,8 +39,8 @@ class SilenceIn(BaseModel):
         examples=[{"alertname": "PiiLeak"}],
     )  # fmt: skip
     duration: str | None = Field(default=None, description="How long from starts_at, such as '2h' (event time).")
-    starts_at: AwareDatetime | None = Field(default=None, description="Event time; default: the worker's clock now.")
-    ends_at: AwareDatetime | None = Field(default=None, description="Event time; give this or duration.")
+    starts_at: UtcTime | None = Field(default=None, description="Event time; default: the worker's clock now.")
+    ends_at: UtcTime | None = Field(default=None, description="Event time; give this or duration.")
     created_by: str = Field(min_length=1, max_length=128)
     comment: str = Field(default="", max_length=2000)
 
@@ -123,7 +124,7 @@ def list_silences(
 
 @router.delete("/silences/{silence_id}", response_model=SilenceOut, dependencies=[WriteAccess], responses=_ERRORS)
 def expire_silence(
-    silence_id: int,
+    silence_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
     store: StoreDep,
     by: Annotated[str | None, Query(max_length=128, description="Who expires it.")] = None,
     stream: StreamQuery = DEFAULT_STREAM,

@@ -6,10 +6,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from services.api.deps import StoreDep, WriteAccess
 from services.errors import ApiError, ErrorBody
+from services.schemas import UtcTime
 from services.settings import DEFAULT_STREAM
 
 router = APIRouter(prefix="/v1", tags=["pipeline"])
@@ -37,8 +38,8 @@ class WindowPage(BaseModel):
 def get_windows(
     store: StoreDep,
     stream: Annotated[str, Query(max_length=64)] = DEFAULT_STREAM,
-    since: Annotated[AwareDatetime | None, Query(description="Windows starting at or after this time.")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="Windows starting before this time.")] = None,
+    since: Annotated[UtcTime | None, Query(description="Windows starting at or after this time.")] = None,
+    until: Annotated[UtcTime | None, Query(description="Windows starting before this time.")] = None,
     limit: Annotated[int, Query(ge=1, le=5000, description="The latest this many windows.")] = 500,
 ) -> WindowPage:
     rows = store.list_windows(stream, since=since, until=until, limit=limit)
@@ -73,8 +74,8 @@ def get_reference(store: StoreDep, stream: Annotated[str, Query(max_length=64)] 
 
 
 class TimeRange(BaseModel):
-    start: AwareDatetime
-    end: AwareDatetime
+    start: UtcTime
+    end: UtcTime
 
     @model_validator(mode="after")
     def _ordered(self) -> "TimeRange":
