@@ -83,6 +83,12 @@ class ServiceMetrics:
             "Events acknowledged but not stored again because their event_id was already stored.",
             registry=registry,
         )
+        self.alertmanager_alerts = Counter(
+            "lookout_alertmanager_alerts_received_total",
+            "Alerts received from Alertmanager's webhook (POST /v1/alertmanager/webhook), by alert and status.",
+            ["alertname", "status"],
+            registry=registry,
+        )
 
 
 class StoredStateCollector:
