@@ -38,6 +38,7 @@ NO_INJECTION = InjectionResult(score=0.0, patterns=())
 # Names of the encoding and smuggling signs, next to the lexical families' names.
 ENCODING_PATTERNS = (
     "base64_payload", "hex_payload", "rot13_payload", "leetspeak", "hidden_characters", "unicode_tags",
+    "adversarial_suffix",
 )
 PATTERN_NAMES: tuple[str, ...] = tuple(dict.fromkeys(p.name for p in PATTERNS)) + ENCODING_PATTERNS
 
@@ -179,6 +180,42 @@ def _unhide(text: str) -> tuple[str, dict[str, float]]:
     return cleaned, hits
 
 
+# Adversarial suffixes (GCG and kin, Zou et al. 2023) are optimised token soup appended to a
+# plain request: words glued to brackets and quotes, camel-cased fragments, stray symbol runs.
+# The sign is a *tail* that is mostly such tokens after a head that reads as prose (code and
+# markup are odd throughout, so they do not look like this). Weight: strong enough to flag alone.
+ADVERSARIAL_SUFFIX = 0.6
+_PLAIN_PUNCT = frozenset(".,;:!?'\"()-")
+_ODD_SYMBOLS = re.compile(r"[\[\]{}<>\\|`~^*_=+#@$%&/]")
+_CAMEL = re.compile(r"[a-z][A-Z]")
+_SUFFIX_WINDOW = 12
+
+
+def _odd_token(token: str) -> bool:
+    """A token prose does not produce: letters glued to code symbols, camel case, symbol runs."""
+    core = token.strip(".,;:!?'\"()")
+    if not core:
+        return len(token) >= 3 and not set(token) <= _PLAIN_PUNCT  # a run such as ")](" or "!--"
+    has_alpha = any(ch.isalpha() for ch in core)
+    if _ODD_SYMBOLS.search(core) and (has_alpha or len(core) >= 2):
+        return not core.startswith(("http", "www.", "@")) and not core.endswith((".com", ".org"))
+    if has_alpha and any(ch in "()\"" for ch in core):  # a quote or bracket inside a word
+        return True
+    return bool(_CAMEL.search(core)) and not core[0].isupper()  # "similarlyNow", not "iPhone"-like names
+
+
+def _adversarial_suffix(text: str) -> float:
+    tokens = text.split()
+    if len(tokens) < 2 * _SUFFIX_WINDOW:
+        return 0.0
+    odd = [_odd_token(t) for t in tokens]
+    tail = odd[-_SUFFIX_WINDOW:]
+    head = odd[: -_SUFFIX_WINDOW]
+    if sum(tail) >= 4 and sum(head) / len(head) < 0.1:
+        return ADVERSARIAL_SUFFIX
+    return 0.0
+
+
 def detect_injection(text: str) -> InjectionResult:
     """Score ``text`` (a user prompt) for prompt-injection and jailbreak attempts."""
     hits: dict[str, float] = {}
@@ -192,6 +229,8 @@ def detect_injection(text: str) -> InjectionResult:
         lexical = {k: v * META_DAMPING for k, v in lexical.items()}
     hits.update(lexical)
     hits.update(_encoded(text, low, words))
+    if _adversarial_suffix(text):
+        hits["adversarial_suffix"] = ADVERSARIAL_SUFFIX
     if not hits:
         return NO_INJECTION
     return InjectionResult(score=combine(hits.values()), patterns=tuple(sorted(hits)))
