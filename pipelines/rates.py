@@ -111,6 +111,60 @@ def rogan_gladen(observed: float, sensitivity: float, specificity: float) -> flo
     return min(1.0, max(0.0, (observed + specificity - 1) / youden))
 
 
+@dataclass(frozen=True)
+class ErrorRates:
+    """A detector's confusion counts on labelled traffic: the evidence for its error rates."""
+
+    tp: int
+    fn: int
+    fp: int
+    tn: int
+
+    def __post_init__(self):
+        for name in ("tp", "fn", "fp", "tn"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                raise ValueError(f"{name} must be a non-negative integer, got {v!r}")
+
+    @property
+    def sensitivity(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def specificity(self) -> float:
+        return self.tn / (self.tn + self.fp) if self.tn + self.fp else 0.0
+
+
+def corrected_rate(k: int, n: int, errors: ErrorRates, confidence: float = 0.95) -> Rate:
+    """The harm rate corrected for the detector's errors (Rogan–Gladen), with an interval that
+    also carries the uncertainty of the measured sensitivity and specificity.
+
+    The point estimate is :func:`rogan_gladen` of ``k/n``. The interval combines three intervals
+    at ``1 - (1 - confidence) / 3`` each (Bonferroni): the flag rate ``q``, the sensitivity ``se``
+    and the false-positive rate ``fpr``; since ``p = (q - fpr) / (se - fpr)`` rises with ``q`` and
+    falls with ``se``, its extremes sit at the corners, so the joint coverage is at least
+    ``confidence``.
+
+    When the measured sensitivity cannot be told apart from the false-positive rate (a tier that
+    rarely catches the category, or too few labelled positives), no point estimate is possible;
+    the interval then only uses what is known: at least ``(q_low - fpr_high) / (1 - fpr_high)``
+    (as if every harmful turn were caught), at most 1. ``rate`` is then NaN and ``method``
+    ``"bounds"``.
+    """
+    _check(k, n, confidence)
+    each = 1 - (1 - confidence) / 3
+    pos, neg = errors.tp + errors.fn, errors.fp + errors.tn
+    q, se, fpr = rate(k, n, each), rate(errors.tp, pos, each), rate(errors.fp, neg, each)
+    q_low, q_high, se_low, se_high, fpr_low, fpr_high = q.low, q.high, se.low, se.high, fpr.low, fpr.high
+    if se_low <= fpr_high:
+        low = max(0.0, (q_low - fpr_high) / (1 - fpr_high)) if fpr_high < 1 else 0.0
+        return Rate(k, n, math.nan, low, 1.0, confidence, "bounds")
+    point = rogan_gladen(k / n if n else 0.0, errors.sensitivity, errors.specificity)  # se >= se_low > fpr_high >= fpr
+    low = max(0.0, (q_low - fpr_high) / (se_high - fpr_high))
+    high = min(1.0, (q_high - fpr_low) / (se_low - fpr_low))
+    return Rate(k, n, point, min(low, point), max(high, point), confidence, "rogan-gladen")
+
+
 def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
     """BH-adjusted q-values in input order: reject where ``q <= FDR level``."""
     m = len(p_values)

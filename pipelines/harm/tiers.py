@@ -35,7 +35,7 @@ import numpy as np
 
 from pipelines.harm import CATEGORIES
 from pipelines.harm.classifier import LABELS, MODES, HarmClassifier, Mode
-from pipelines.harm.rules import ROLES, apply_rules_text
+from pipelines.harm.rules import ROLES, apply_rules, apply_rules_text
 
 _INDEX = {label: i for i, label in enumerate(LABELS)}
 
@@ -88,6 +88,19 @@ class HarmVerdict:
     scores: Mapping[str, float] = field(default_factory=dict)  # final score per category
 
 
+# The one category the monitor reads from the user's prompt; every other harm is the bot's output.
+PROMPT_CATEGORY = "prompt_injection_jailbreak"
+
+
+@dataclass(frozen=True)
+class TurnVerdict:
+    """The monitor's verdict on one conversation turn (prompt and response together)."""
+
+    flagged: Mapping[str, str]  # category -> tier that flagged it ("rules" or "classifier")
+    scores: Mapping[str, float]  # category -> the deciding score (rules' or classifier's, whichever is higher)
+    score_tiers: Mapping[str, str]  # category -> which tier gave that score
+
+
 @dataclass
 class HarmTiers:
     """Runs tier 1 and tier 2 on batches of texts of one role."""
@@ -107,7 +120,7 @@ class HarmTiers:
         self._cls_cols = np.array([_INDEX[c] for c in self._cls_cats], dtype=int)
         self._thr = np.array([s.thresholds[c] for c in self._cls_cats])
 
-    def probabilities(self, texts: Sequence[str], role: str) -> np.ndarray:
+    def probabilities(self, texts: Sequence[str], role: str | Sequence[str]) -> np.ndarray:
         """(n, 9) classifier probabilities under the configured mode (columns: :data:`LABELS`)."""
         if self.mode == "full":
             return self.classifier.predict_proba(texts, role, mode="full")
@@ -118,7 +131,8 @@ class HarmTiers:
             unsure = np.flatnonzero((harm >= lo) & (harm <= hi))
             if unsure.size:
                 sub = [texts[i] for i in unsure]
-                p[unsure] = self.classifier.blend(p[unsure], self.classifier.embed_proba(sub, role))
+                sub_role = role if isinstance(role, str) else [role[i] for i in unsure]
+                p[unsure] = self.classifier.blend(p[unsure], self.classifier.embed_proba(sub, sub_role))
         return p
 
     def classify(self, texts: Sequence[str], role: str = "prompt") -> list[HarmVerdict]:
@@ -146,6 +160,62 @@ class HarmTiers:
             if decided_l[i] and candidate not in cls_flags:
                 cls_flags.append(candidate)
             out.append(self._verdict(text, role, dict(zip(cats, rows[i])), harm_l[i], candidate, decided_l[i], cls_flags))
+        return out
+
+    def classify_turns(self, prompts: Sequence[str], responses: Sequence[str]) -> list[TurnVerdict]:
+        """One verdict per turn, as the pipeline needs it: bot harm is read from the response,
+        prompt injection from the prompt, and the rules see both (a detail the customer typed
+        and the bot repeats back is not a leak). The rules run once per turn; the classifier
+        scores prompts and responses in one batch. A category is flagged by the rules when
+        their score reaches its threshold, otherwise by the classifier under the same rule as
+        :meth:`classify` (its probability reaches the threshold, or it is the most probable
+        harm and the total harm probability does)."""
+        prompts, responses = list(prompts), list(responses)
+        if len(prompts) != len(responses):
+            raise ValueError(f"{len(prompts)} prompts but {len(responses)} responses")
+        n = len(prompts)
+        thresholds = self.settings.thresholds
+        cls_cols = {c: j for j, c in enumerate(self._cls_cats)}
+        if self._cls_cats and n:
+            p = self.probabilities(prompts + responses, ["prompt"] * n + ["response"] * n)[:, self._cls_cols]
+            p_prompt, p_resp = p[:n], p[n:]
+            resp_cats = [c for c in self._cls_cats if c != PROMPT_CATEGORY]
+            resp_idx = np.array([cls_cols[c] for c in resp_cats], dtype=int)
+            resp_p = p_resp[:, resp_idx]
+            resp_total = resp_p.sum(axis=1)
+            resp_best = resp_p.argmax(axis=1) if resp_cats else np.zeros(n, dtype=int)
+            rows = resp_p.tolist()
+            total_l, best_l = resp_total.tolist(), resp_best.tolist()
+            inj_l = p_prompt[:, cls_cols[PROMPT_CATEGORY]].tolist() if PROMPT_CATEGORY in cls_cols else None
+        else:
+            resp_cats, rows, total_l, best_l, inj_l = [], [], [], [], None
+        out = []
+        for i in range(n):
+            scores: dict[str, float] = {}
+            score_tiers: dict[str, str] = {}
+            flagged: dict[str, str] = {}
+            if resp_cats:
+                row = rows[i]
+                row[best_l[i]] = total_l[i]  # the most probable harm carries the total harm probability
+                for c, v in zip(resp_cats, row):
+                    scores[c], score_tiers[c] = v, "classifier"
+                    if v >= thresholds[c]:
+                        flagged[c] = "classifier"
+            if inj_l is not None:
+                v = inj_l[i]
+                scores[PROMPT_CATEGORY], score_tiers[PROMPT_CATEGORY] = v, "classifier"
+                if v >= thresholds[PROMPT_CATEGORY]:
+                    flagged[PROMPT_CATEGORY] = "classifier"
+            rules = apply_rules(prompts[i], responses[i])
+            if rules.hits:
+                for c, v in rules.scores.items():
+                    if c not in self._rule_cats:
+                        continue
+                    if v >= scores.get(c, 0.0):
+                        scores[c], score_tiers[c] = v, "rules"
+                    if v >= thresholds[c]:
+                        flagged[c] = "rules"
+            out.append(TurnVerdict(flagged, scores, score_tiers))
         return out
 
     def _verdict(self, text: str, role: str, scores: dict[str, float], harm: float, candidate: str | None,

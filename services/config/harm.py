@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -20,6 +20,7 @@ from pipelines.harm import CATEGORIES, TIERS
 from services.config.base import Strict, load_model, one_of
 
 HARM_FILE = "harm_categories.yaml"
+ERROR_RATES_FILE = "harm_error_rates.yaml"
 _TEAM = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 
 LLAMA_GUARD_CODES: dict[str, str] = {
@@ -110,10 +111,55 @@ class HarmCategory(Strict):
         return owner
 
 
+class ClassifierSettings(Strict):
+    """How the pipeline runs tier 2 on every event (``classifier:`` in harm_categories.yaml)."""
+
+    mode: Literal["text", "cascade", "full"] = Field(
+        default="text",
+        description="text: TF-IDF head only (thousands of events/s); cascade: MiniLM head also on "
+        "the uncertain ones; full: both heads on every event (about 40 events/s on 2 cores).",
+    )
+    cascade_band: tuple[Probability, Probability] = (0.3, 0.9)
+
+    @field_validator("cascade_band")
+    @classmethod
+    def _ordered(cls, band: tuple[float, float]) -> tuple[float, float]:
+        if band[0] >= band[1]:
+            raise ValueError(f"low ({band[0]:g}) must be below high ({band[1]:g})")
+        return band
+
+
+class MeasuredCounts(Strict):
+    """The tiers' confusion counts for one category on labelled traffic."""
+
+    tp: int = Field(strict=True, ge=0)
+    fn: int = Field(strict=True, ge=0)
+    fp: int = Field(strict=True, ge=0)
+    tn: int = Field(strict=True, ge=0)
+
+
+class ErrorRatesFile(Strict):
+    """``harm_error_rates.yaml``, written by ``lookout measure-tiers`` (provenance + counts)."""
+
+    measured_on: dict[str, Any]
+    categories: dict[str, MeasuredCounts]
+
+    @field_validator("categories")
+    @classmethod
+    def _known(cls, categories: dict[str, MeasuredCounts]) -> dict[str, MeasuredCounts]:
+        unknown = [c for c in categories if c not in CATEGORIES]
+        if unknown:
+            raise ValueError(f"unknown categories: {', '.join(unknown)} (valid: {', '.join(CATEGORIES)})")
+        return categories
+
+
 class HarmConfig(Strict):
     """The whole register: exactly the categories of :data:`pipelines.harm.CATEGORIES`."""
 
     categories: dict[str, HarmCategory]
+    classifier: ClassifierSettings = ClassifierSettings()
+    # Not written in harm_categories.yaml: loaded from harm_error_rates.yaml when that file exists.
+    error_rates: ErrorRatesFile | None = None
 
     @field_validator("categories")
     @classmethod
@@ -139,5 +185,10 @@ class HarmConfig(Strict):
 
 
 def load_harm_config(config_dir: Path) -> HarmConfig:
-    """Load and validate ``config_dir / "harm_categories.yaml"``; raises ConfigError naming file, key and value."""
-    return load_model(HarmConfig, Path(config_dir) / HARM_FILE)
+    """Load and validate ``config_dir / "harm_categories.yaml"`` (and ``harm_error_rates.yaml``
+    when present); raises ConfigError naming file, key and value."""
+    harm = load_model(HarmConfig, Path(config_dir) / HARM_FILE)
+    rates_path = Path(config_dir) / ERROR_RATES_FILE
+    if rates_path.is_file():
+        harm = harm.model_copy(update={"error_rates": load_model(ErrorRatesFile, rates_path)})
+    return harm

@@ -2,8 +2,9 @@
 
     python tests/bench/bench_harm_tiers.py [--events 10000] [--embedding-events 400] [--seed 7]
 
-An event is one turn: the rules and the classifier run on its prompt (as a prompt) and on its
-response (as a response), in batches as the pipeline worker does. Paths measured:
+An event is one turn, classified as the pipeline worker does it (``HarmTiers.classify_turns``):
+the rules once per turn on prompt and response together, the classifier on the prompt (as a
+prompt) and the response (as a response) in one batch. Paths measured:
 
 - ``text``: rules + TF-IDF head, no embeddings (the per-event default; budget >= 5,000 events/s);
 - ``cascade``: as ``text``, plus MiniLM for the texts whose TF-IDF harm score is in the
@@ -53,8 +54,7 @@ def run(tiers, prompts, responses, batch: int = 500) -> tuple[float, float]:
     """(events/s wall, events/s of CPU time) for classifying every prompt and response."""
     wall, cpu = time.perf_counter(), time.process_time()
     for i in range(0, len(prompts), batch):
-        tiers.classify(prompts[i:i + batch], "prompt")
-        tiers.classify(responses[i:i + batch], "response")
+        tiers.classify_turns(prompts[i:i + batch], responses[i:i + batch])
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     return len(prompts) / wall, len(prompts) / cpu
 
