@@ -12,6 +12,7 @@ from services.commands.dashboard import dashboard
 from services.commands.demo import demo
 from services.commands.eval_drift import eval_drift
 from services.commands.harm import classify, eval_harm, train_harm
+from services.commands.incidents import app as incidents_app
 from services.commands.pipeline import migrate, rebaseline, run, worker
 from services.commands.prometheus_rules import export_prometheus_rules
 from services.commands.serve import serve
@@ -35,6 +36,7 @@ app.command()(migrate)
 app.command("eval-drift")(eval_drift)
 app.command("check-config")(check_config)
 app.command("export-prometheus-rules")(export_prometheus_rules)
+app.add_typer(incidents_app, name="incidents")
 app.command()(dashboard)
 app.command("train-harm")(train_harm)
 app.command()(classify)
