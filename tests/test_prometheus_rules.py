@@ -125,6 +125,12 @@ def test_the_cli_writes_the_rules_file(tmp_path):
     assert yaml.safe_load(text)["groups"][0]["name"] == "lookout-threshold"
 
 
+def test_every_runbook_an_alert_names_exists(shipped):
+    runbooks = {r.runbook for r in shipped.alerts.rules} | {r.runbook for r in shipped.alerts.burn_rate_rules}
+    missing = sorted(p for p in runbooks if not (REPO / p).is_file())
+    assert missing == []
+
+
 @needs_promtool
 def test_promtool_accepts_the_exported_rules(tmp_path, shipped):
     for scale in (1, 120):
