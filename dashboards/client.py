@@ -8,13 +8,12 @@ tests call :func:`use_source` with a fake, so no page needs a running service.
     windows = client.windows(limit=100)        # GET /v1/windows, cached for READ_TTL seconds
 
 Configuration (environment): ``LOOKOUT_API_URL`` (default http://127.0.0.1:8000),
-``LOOKOUT_API_KEY`` (sent as X-API-Key on writes), ``LOOKOUT_CONFIG_DIR`` (for the risk register).
+``LOOKOUT_API_KEY`` (sent as X-API-Key on writes).
 """
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
 
@@ -24,7 +23,6 @@ import streamlit as st
 READ_TTL = 5  # seconds: DESIGN.md wants an alert visible within 5 s of its window closing
 TIMEOUT = 5.0
 DEFAULT_URL = "http://127.0.0.1:8000"
-BUNDLED_CONFIGS = Path(__file__).resolve().parents[1] / "configs"
 
 
 class ServiceError(Exception):
@@ -35,7 +33,6 @@ class Source(Protocol):
     """Where the data comes from: the HTTP service, or a fake in tests."""
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any: ...
-    def get_text(self, path: str) -> str: ...
     def post(self, path: str, body: dict[str, Any]) -> Any: ...
 
 
@@ -59,9 +56,6 @@ class HttpSource:
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         return self._send("GET", path, params={k: v for k, v in (params or {}).items() if v is not None}).json()
-
-    def get_text(self, path: str) -> str:
-        return self._send("GET", path).text
 
     def post(self, path: str, body: dict[str, Any]) -> Any:
         headers = {"X-API-Key": self.api_key} if self.api_key else {}
@@ -144,16 +138,9 @@ def silences() -> dict[str, Any]:
 
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
-def gauges() -> dict[str, float]:
-    """Unlabelled gauges from ``/metrics`` (e.g. ``lookout_pipeline_lag_seconds``)."""
-    from prometheus_client.parser import text_string_to_metric_families
-
-    out: dict[str, float] = {}
-    for family in text_string_to_metric_families(source().get_text("/metrics")):
-        for sample in family.samples:
-            if not sample.labels:
-                out[sample.name] = sample.value
-    return out
+def status() -> dict[str, Any]:
+    """Stored turns, pipeline lag (event-time seconds) and the review backlog (``GET /v1/status``)."""
+    return source().get("/v1/status")
 
 
 # ---- writes (clear the cache so the next read shows them) ---------------------------------------
@@ -187,21 +174,7 @@ def create_silence(*, matchers: dict[str, str], duration: str, created_by: str, 
     return out
 
 
-# ---- the one local read --------------------------------------------------------------------------
-
 @st.cache_data(ttl=60, show_spinner=False)
 def risk_register() -> dict[str, dict[str, Any]]:
-    """The harm taxonomy from ``harm_categories.yaml``.
-
-    The one thing the dashboard reads from disk rather than over HTTP: the service has no endpoint
-    for the risk register yet. The file is only read (``yaml.safe_load``), never validated here;
-    ``lookout check-config`` validates it.
-    """
-    import yaml
-
-    path = Path(os.environ.get("LOOKOUT_CONFIG_DIR") or BUNDLED_CONFIGS) / "harm_categories.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise ServiceError(f"cannot read the risk register {path}: {exc}") from exc
-    return dict(data.get("categories") or {})
+    """The harm taxonomy the service runs with (``GET /v1/config/harm``), by category name."""
+    return source().get("/v1/config/harm")["categories"]

@@ -141,7 +141,7 @@ def local_stack(workdir: Path, *, config_dir: Path | None = None, database_url: 
         children.append(api)
         wait_until(lambda: api.check_alive() and httpx.get(f"{api_url}/readyz", timeout=2).status_code == 200,
                    timeout=timeout, what=f"the service at {api_url}")
-        dash = Child(lookout("dashboard", "--port", str(dash_port), "--api-url", api_url, *config),
+        dash = Child(lookout("dashboard", "--port", str(dash_port), "--api-url", api_url),
                      workdir / "dashboard.log", env)
         children.append(dash)
         wait_until(lambda: dash.check_alive() and httpx.get(f"{dash_url}/_stcore/health", timeout=2).text == "ok",

@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboards import charts, client
+from services.config.harm import load_harm_config
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES = REPO / "dashboards" / "views"
@@ -79,6 +80,12 @@ def review_item(event_id: str, prompt: str = "Where is my order?", response: str
             "model_version": "support-bot-v1", "prompt": prompt, "response": response}
 
 
+HARM_CONFIG = load_harm_config(REPO / "configs").model_dump(mode="json")
+LEAK_ALERT = {"alert": "PiiLeak", "labels": {"alertname": "PiiLeak", "category": "privacy_pii", "severity": "critical"},
+              "annotations": {}, "state": "firing", "active_at": 1772445600.0, "fired_at": 1772445900.0,
+              "resolved_at": None, "value": 0.02}
+
+
 class FakeSource:
     """The service's JSON from memory; records every write."""
 
@@ -96,12 +103,12 @@ class FakeSource:
             "/v1/review": lambda: {"items": self.items},
             "/v1/review/precision": lambda: {"labelled": 3, "tiers": {"rules": {"prompt_injection_jailbreak": {
                 "precision": rate(2, 3)}}}},
+            "/v1/status": lambda: {"events": 400, "latest_event_ts": "2026-03-02T10:41:30Z",
+                                   "latest_window_end": "2026-03-02T10:40:00Z", "pipeline_lag_seconds": 90.0,
+                                   "review_pending": 734},
+            "/v1/config/harm": lambda: HARM_CONFIG,
+            "/v1/alerts": lambda: {"alerts": [LEAK_ALERT]},
         }[path]()
-
-    def get_text(self, path: str) -> str:
-        assert path == "/metrics"
-        return "# TYPE lookout_pipeline_lag_seconds gauge\nlookout_pipeline_lag_seconds 1.5\n" \
-               "# TYPE lookout_drift_sampled_fraction gauge\nlookout_drift_sampled_fraction 0.5\n"
 
     def post(self, path: str, body: dict[str, Any]) -> Any:
         self.posts.append((path, body))
@@ -132,8 +139,8 @@ def test_overview_shows_the_state_at_a_glance(fake: FakeSource) -> None:
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Turns in window"] == "47"
     assert metrics["Drift"] == "no drift"
-    assert metrics["Pipeline lag"] == "1.5 s"
-    assert metrics["Review queue"] == "1"
+    assert metrics["Pipeline lag"] == "90 s"
+    assert metrics["Review queue"] == "734"  # counted by the service, not by paging the queue
     assert "prompt_injection_jailbreak" in at.warning[0].value
 
 
@@ -177,6 +184,8 @@ def test_risk_register_lists_every_category_with_its_current_rate(fake: FakeSour
     table = at.dataframe[0].value
     assert len(table) == 8 and {"severity", "owner", "tiers", "flag threshold", "rate now"} <= set(table.columns)
     assert table.set_index("category").loc["prompt_injection_jailbreak", "flags"] == "3/47"
+    assert table.set_index("category").loc["privacy_pii", "last alert"] == "PiiLeak (firing, 2026-03-02 10:05)"
+    assert table.set_index("category").loc["self_harm", "last alert"] == ""
 
 
 def test_app_navigation_opens_the_overview(fake: FakeSource) -> None:

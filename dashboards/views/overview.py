@@ -15,8 +15,7 @@ st.title("Overview")
 def overview() -> None:
     try:
         windows = client.windows(limit=200)
-        pending = client.review_items(status="pending", limit=500)
-        gauges = client.gauges()
+        status = client.status()
     except client.ServiceError as exc:
         st.error(str(exc))
         return
@@ -43,11 +42,11 @@ def overview() -> None:
     above_zero = sorted(c for c, r in latest["result"]["harm"]["categories"].items() if r["low"] > 0)
     harm_col.metric("Harm categories flagged", len(flagged), delta=f"in the last {len(recent)} windows", delta_color="off", delta_arrow="off")
 
-    lag = gauges.get("lookout_pipeline_lag_seconds")
-    sampled = gauges.get("lookout_drift_sampled_fraction", drift.get("sampled_fraction"))
-    lag_col.metric("Pipeline lag", "n/a" if lag is None else f"{lag:.1f} s",
+    # Lag is event time: how far the newest turn is past the latest closed window.
+    sampled = drift.get("sampled_fraction")
+    lag_col.metric("Pipeline lag", f"{status['pipeline_lag_seconds']:.0f} s",
                    delta=None if sampled is None else f"drift sampled {sampled:.0%}", delta_color="off", delta_arrow="off")
-    queue_col.metric("Review queue", f"{len(pending)}+" if len(pending) == 500 else len(pending), delta="pending items", delta_color="off", delta_arrow="off")
+    queue_col.metric("Review queue", status["review_pending"], delta="pending items", delta_color="off", delta_arrow="off")
 
     if above_zero:
         st.warning("Rate interval above zero in the latest window (confirmed flags): " + ", ".join(above_zero))

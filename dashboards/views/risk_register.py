@@ -3,6 +3,8 @@ cost of a mistake (from ``harm_categories.yaml``), beside its flag rate in the l
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pandas as pd
 import streamlit as st
 
@@ -11,8 +13,8 @@ from dashboards import client
 SEVERITY = {1: "1 low", 2: "2 moderate", 3: "3 high", 4: "4 critical"}
 
 st.title("Risk register")
-st.caption("Taxonomy from harm_categories.yaml (edit the file, then `lookout check-config`); "
-           "rates from the latest closed window.")
+st.caption("Taxonomy from the service's harm_categories.yaml (edit the file, then `lookout check-config`); "
+           "rates from the latest closed window; the latest alert that fired per category (event time).")
 
 try:
     register = client.risk_register()
@@ -26,6 +28,26 @@ except client.ServiceError as exc:
     st.warning(f"Current rates unavailable: {exc}")
     windows = []
 latest = windows[-1]["result"]["harm"]["categories"] if windows else {}
+
+try:
+    alerts = client.alerts()
+except client.ServiceError as exc:
+    st.warning(f"Alerts unavailable: {exc}")
+    alerts = []
+# The latest alert that fired for each category (alerts carry the category as a label).
+last_alert: dict[str, dict] = {}
+for a in alerts:
+    category = a["labels"].get("category")
+    if category and a["fired_at"] is not None and a["fired_at"] > last_alert.get(category, {}).get("fired_at", -1):
+        last_alert[category] = a
+
+
+def last_alert_text(category: str) -> str:
+    a = last_alert.get(category)
+    if a is None:
+        return ""
+    return f"{a['alert']} ({a['state']}, {datetime.fromtimestamp(a['fired_at'], timezone.utc):%Y-%m-%d %H:%M})"
+
 
 rows = []
 for name, c in register.items():
@@ -41,6 +63,7 @@ for name, c in register.items():
         "rate now": None if rate is None else rate["rate"],
         "interval": "" if rate is None else f"{rate['low']:.1%} – {rate['high']:.1%}",
         "flags": None if rate is None else f"{rate['k']}/{rate['n']}",
+        "last alert": last_alert_text(name),
         "description": c.get("description", ""),
     })
 table = pd.DataFrame(rows).sort_values(["severity", "category"], ascending=[False, True])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -22,15 +22,12 @@ def dashboard(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port for the dashboard.")] = 8501,
     address: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     api_url: Annotated[str, typer.Option(help="The Lookout service the dashboard reads (LOOKOUT_API_URL).")] = "http://127.0.0.1:8000",
-    config_dir: Annotated[Optional[Path], typer.Option(help="Config folder for the risk register (default: bundled configs/).")] = None,
 ) -> None:
     """Start the dashboard (Streamlit). It reads the API over HTTP; writes send LOOKOUT_API_KEY if set."""
     import os
     import subprocess
 
     env = {**os.environ, "LOOKOUT_API_URL": api_url}
-    if config_dir is not None:
-        env["LOOKOUT_CONFIG_DIR"] = str(config_dir.resolve())
     typer.echo(f"Lookout dashboard on http://{address}:{port}  (API: {api_url})", err=True)
     try:
         raise typer.Exit(subprocess.call(dashboard_command(port, address), env=env))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 
 from services.store.schema import events, review_queue
 
@@ -48,6 +48,12 @@ class ReviewStoreMixin:
             query = query.where(review_queue.c.category == category)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query.limit(limit))]
+
+    def review_pending_count(self) -> int:
+        """How many queued turns wait for a label (uses the ``(label, enqueued_at)`` index)."""
+        query = select(func.count()).select_from(review_queue).where(review_queue.c.label.is_(None))
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one()
 
     def label_review(self, event_id: str, *, label: str, reviewer: str) -> bool:
         """Record a reviewer's label (a later label replaces an earlier one); False if not queued."""

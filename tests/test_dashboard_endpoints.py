@@ -1,0 +1,47 @@
+"""The read-only endpoints the dashboard asked for: ``GET /v1/status`` (counts and lag as JSON) and
+``GET /v1/config/harm`` (the risk register the service runs with)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from conftest import make_event
+from pipeline_helpers import config_dir, fill
+from services.app import create_app
+from services.config.bundle import load_config
+from services.settings import Settings
+from services.worker import PipelineWorker
+
+
+def test_status_before_any_window_counts_turns_and_reports_no_lag(client) -> None:  # noqa: ANN001 - conftest's TestClient
+    assert client.post("/v1/events", json={"events": [make_event(i) for i in range(30)]}).status_code == 200
+    assert client.get("/v1/status").json() == {"events": 30, "latest_event_ts": "2026-03-02T08:00:29Z",
+                                               "latest_window_end": None, "pipeline_lag_seconds": 0.0, "review_pending": 0}
+
+
+def test_status_after_the_worker_matches_the_windows_and_the_review_queue(tmp_path: Path) -> None:
+    configs_dir = config_dir(tmp_path)
+    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'lk.db'}", config_dir=configs_dir, run_worker=False))
+    with TestClient(app) as c:
+        store = app.state.store
+        n = fill(store, "injection-campaign", seed=1, limit=1500)
+        PipelineWorker(store, load_config(configs_dir)).step()
+        status = c.get("/v1/status").json()
+        window = c.get("/v1/windows", params={"limit": 1}).json()["windows"][-1]
+        pending = c.get("/v1/review", params={"status": "pending", "limit": 500}).json()["items"]
+        newest = c.get("/v1/events", params={"limit": 1, "after": n - 1}).json()["events"][0]["ts"]
+    assert status["events"] == n
+    assert status["latest_window_end"] == window["window_end"] and status["latest_event_ts"] == newest
+    # The watermark holds back the allowed lateness (1 m) plus the part of the open window.
+    assert 60 <= status["pipeline_lag_seconds"] <= 60 + 300
+    assert status["review_pending"] == len(pending) and 0 < len(pending) < 500
+
+
+def test_harm_config_is_the_register_in_force(client) -> None:  # noqa: ANN001
+    body = client.get("/v1/config/harm").json()
+    privacy = body["categories"]["privacy_pii"]
+    assert len(body["categories"]) == 8
+    assert {"severity", "owner", "tiers", "thresholds", "cost", "description"} <= set(privacy)
+    assert privacy["thresholds"]["review_band"][0] <= privacy["thresholds"]["flag"] <= privacy["thresholds"]["review_band"][1]
