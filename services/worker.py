@@ -11,6 +11,10 @@ It runs as a thread inside ``lookout serve`` or as its own ``lookout worker`` pr
 
 So a crash at any point loses nothing and double counts nothing: the next step starts from the
 last committed window, and recomputing a window yields the same numbers (seeded per window).
+
+Any number of workers may share a database: ``run`` steps only while it holds the stream's lease
+(services/leases.py) and every state write is fenced by the lease's token, so one worker at a time
+advances a stream and the rest are hot standbys. That buys availability, not throughput.
 """
 
 from __future__ import annotations
