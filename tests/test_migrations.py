@@ -15,7 +15,7 @@ from conftest import REPO, make_event
 from services.schemas import EventList
 from services.store import open_store
 from services.store.events import make_engine
-from services.store.migrations import HEAD, MIGRATIONS, current_version, migrate
+from services.store.migrations import HEAD, MIGRATIONS, add_columns, current_version, migrate
 from services.store.schema import metadata
 
 PREVIOUS_SQLITE = REPO / "tests" / "fixtures" / "schema_v0_sqlite.sql"
@@ -51,6 +51,19 @@ def test_a_database_from_before_migrations_upgrades_and_keeps_its_events(tmp_pat
     assert [e["seq"] for e in store.list_events()] == [1, 2]
     assert store.acquire_lease("all", "w1", ttl_seconds=5) is not None
     store.close()
+
+
+def test_a_column_step_adds_what_an_older_database_lacks_and_nothing_twice(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'cols.db'}")
+    migrate(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE stream_leases DROP COLUMN acquired_at")
+    step = add_columns("stream_leases", "acquired_at")
+    for _ in range(2):  # an older database, then one that already has it
+        with engine.begin() as conn:
+            step(conn)
+    assert "acquired_at" in _shape(engine)["stream_leases"]
+    engine.dispose()
 
 
 def _upgrade_from_previous_version(url: str) -> None:

@@ -9,8 +9,8 @@ workers) migrate once and the others wait, then find nothing to do:
 
 A database made before migrations existed (tables, no ``schema_version``) is at version 0; the
 baseline step creates only the tables it lacks. Adding a table or column to ``schema.py`` means
-adding a step here; ``tests/test_migrations.py`` fails while the migrated schema and ``schema.py``
-differ.
+adding a step here (``create_tables`` or ``add_columns``); ``tests/test_migrations.py`` fails
+while the migrated schema and ``schema.py`` differ.
 """
 
 from __future__ import annotations
@@ -35,9 +35,31 @@ class Migration:
     apply: Callable[[Connection], None]
 
 
-def _create_tables(*names: str) -> Callable[[Connection], None]:
+def create_tables(*names: str) -> Callable[[Connection], None]:
     def apply(conn: Connection) -> None:
         metadata.create_all(conn, tables=[metadata.tables[name] for name in names], checkfirst=True)
+
+    return apply
+
+
+def add_columns(table: str, *names: str) -> Callable[[Connection], None]:
+    """A step adding columns of ``schema.py``'s ``table`` that the database lacks.
+
+    Idempotent, because the baseline step creates tables from the current ``schema.py``: a fresh
+    database already has the columns, an older one gets them here. A new column must be nullable
+    or have a ``server_default``, so rows already stored stay valid.
+    """
+
+    def apply(conn: Connection) -> None:
+        have = {c["name"] for c in inspect(conn).get_columns(table)}
+        for name in names:
+            if name in have:
+                continue
+            column = metadata.tables[table].c[name]
+            ddl = f"ALTER TABLE {table} ADD COLUMN {name} {column.type.compile(dialect=conn.dialect)}"
+            if column.server_default is not None:
+                ddl += f" DEFAULT {column.server_default.arg}"
+            conn.exec_driver_sql(ddl)
 
     return apply
 
@@ -46,12 +68,12 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
         "baseline: events, truth, windows, pipeline state, references, review queue, incident commands, silences",
-        _create_tables(
+        create_tables(
             "events", "truth", "window_stats", "pipeline_state", "drift_references",
             "review_queue", "incident_commands", "silences",
         ),  # fmt: skip
     ),
-    Migration(2, "stream leases: several workers, one writer of a stream's state at a time", _create_tables("stream_leases")),
+    Migration(2, "stream leases: several workers, one writer of a stream's state at a time", create_tables("stream_leases")),
 )
 HEAD = MIGRATIONS[-1].version
 
