@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install demo test bench clean
+.PHONY: install demo test bench screenshots clean
 
 install: $(STAMP)
 
@@ -23,6 +23,10 @@ demo: $(STAMP)
 ## The test suite.
 test: $(STAMP)
 	$(PY) -m pytest
+
+## A PNG of every dashboard page after a short demo run, in docs/screenshots/ (needs /usr/bin/chromium).
+screenshots: $(STAMP)
+	$(PY) -m dashboards.screenshots
 
 ## Speed figures and ratios (no pass/fail).
 bench: $(STAMP)

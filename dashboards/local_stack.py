@@ -152,10 +152,12 @@ def local_stack(workdir: Path, *, config_dir: Path | None = None, database_url: 
             child.stop()
 
 
-def stream(api_url: str, scenario: str, *, events: int, seed: int = 3, speed: float | None = None,
+def stream(api_url: str, scenario: str, *, events: int | None = None, seed: int = 3, speed: float | None = None,
            config_dir: Path | None = None, timeout: float = 300) -> None:
-    """Send ``events`` turns of a scenario to the service (as fast as it takes them unless ``speed``)."""
-    cmd = lookout("simulate", "--scenario", scenario, "--seed", str(seed), "--events", str(events), "--target", api_url,
+    """Send a scenario's turns (the first ``events``, or all) to the service, as fast as it takes
+    them unless ``speed``."""
+    cmd = lookout("simulate", "--scenario", scenario, "--seed", str(seed), "--target", api_url,
+                  *(["--events", str(events)] if events else []),
                   *(["--speed", str(speed)] if speed else []), *(["--config-dir", str(config_dir)] if config_dir else []))
     done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout,
                           env={**os.environ, "PYTHONPATH": str(REPO)})
@@ -174,3 +176,33 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+def pages_in_navigation(page: Any) -> list[tuple[str, str]]:
+    """(title, URL) of every page in the dashboard's sidebar navigation, in order."""
+    links = page.locator("[data-testid='stSidebarNavLink']")
+    links.first.wait_for()
+    # The link text starts with the icon's ligature name ("waves"); the title is its last line.
+    return [(links.nth(i).inner_text().strip().splitlines()[-1].strip(), links.nth(i).get_attribute("href"))
+            for i in range(links.count())]
+
+
+def wait_rendered(page: Any, *, timeout: float = 60, quiet: float = 0.8) -> float:
+    """Wait until Streamlit has finished the page: its title is shown, and neither the "running"
+    status widget nor a skeleton placeholder has been on screen for ``quiet`` seconds. Returns the
+    ``time.perf_counter()`` at which that quiet period began (when the page was done)."""
+    page.locator("h1").first.wait_for(timeout=timeout * 1000)
+    busy = "[data-testid='stStatusWidget'], [data-testid='stSkeleton']"
+    deadline = time.monotonic() + timeout
+    done_at = time.perf_counter()
+    while time.perf_counter() - done_at < quiet:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the page at {page.url} was still running after {timeout:g} s")
+        if page.locator(busy).count():
+            done_at = time.perf_counter()
+        time.sleep(0.05)
+    return done_at
+
+
+def slug(title: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in title.lower()).split())
