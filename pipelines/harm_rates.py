@@ -89,3 +89,44 @@ def tier_precision(labelled: Sequence[Mapping[str, Any]], confidence: float = 0.
             entry["missed_share"] = _rate_json(sum(g["unflagged"]), len(g["unflagged"]), confidence)
         out[tier][category] = entry
     return dict(out)
+
+
+# Canary recall is measured over the last hour (12 five-minute windows): a window holds too few
+# probes for a verdict, an hour at a 2 % probe rate holds about a dozen.
+CANARY_TRAILING_WINDOWS = 12
+
+
+def canary_recall(
+    turns: Sequence[Mapping[str, Any]],
+    flags: Sequence[Mapping[str, str]],
+    probes: Mapping[tuple[str, str], str],
+    trail: Sequence[Sequence[int]] = (),
+    *,
+    trailing_windows: int = CANARY_TRAILING_WINDOWS,
+    confidence: float = 0.95,
+) -> tuple[dict[str, Any], list[list[int]]]:
+    """The monitor's recall on red-team canaries: known-bad probes injected into live traffic.
+
+    ``probes`` maps a probe's exact ``(prompt, response)`` to the category it must be flagged for
+    (the red team registers its probes; nothing here reads ground truth). A canary counts as caught
+    when its turn is flagged for that category. Returns this window's ``k`` caught of ``n`` probes,
+    the recall with its interval over the trailing windows (``trailing``; absent while no probe was
+    seen), and the new trail of ``[k, n]`` per window to keep in the worker's state.
+
+    >>> probes = {("p", "r"): "sexual"}
+    >>> out, trail = canary_recall([{"prompt": "p", "response": "r"}], [{}], probes, [[1, 1]])
+    >>> out["k"], out["n"], out["trailing"]["rate"], trail
+    (0, 1, 0.5, [[1, 1], [0, 1]])
+    """
+    k = n = 0
+    for turn, f in zip(turns, flags, strict=True):
+        category = probes.get((turn["prompt"], turn["response"]))
+        if category is not None:
+            n += 1
+            k += category in f
+    new_trail = [list(x) for x in trail][-(trailing_windows - 1) :] + [[k, n]] if trailing_windows > 1 else [[k, n]]
+    tk, tn = sum(x[0] for x in new_trail), sum(x[1] for x in new_trail)
+    out: dict[str, Any] = {"k": k, "n": n, "trailing_windows": len(new_trail)}
+    if tn:
+        out["trailing"] = _rate_json(tk, tn, confidence)
+    return out, new_trail

@@ -32,6 +32,7 @@ WINDOW_GAUGES: dict[tuple[str, frozenset[str]], str] = {
     ("volume", frozenset({"model_version"})): "lookout_window_volume_by_model_version",
     ("latency_p50", frozenset()): "lookout_window_latency_p50_seconds",  # alerts.yaml's ms / 1000
     ("latency_p95", frozenset()): "lookout_window_latency_p95_seconds",
+    ("canary_recall", frozenset()): "lookout_canary_recall",  # red-team probes caught, trailing hour
 }
 
 

@@ -21,10 +21,12 @@ from pipelines.scoring import check_goals, incidents_from_truth, score_run, sign
 from services.config.base import repo_configs_dir
 from services.config.bundle import load_config
 from services.runner import run_headless
-from services.store import open_store
+from services.store import Store, open_store
 from simulators.scenario import load_scenario
 
 EXERCISES_DIR = "exercises"
+# Turns per headless step (about 5 simulated minutes at 10/m): the lag of closed-loop actions.
+BATCH = 50
 
 
 def exercises_dir(config_dir: Path | None = None) -> Path:
@@ -43,18 +45,23 @@ def resolve_scenario(name: str, config_dir: Path | None = None) -> Path | str:
     return name
 
 
+def truth_turns(store: Store) -> list[dict[str, Any]]:
+    """Every stored turn's event time and ground truth (empty truth for turns that carry none)."""
+    turns, after = [], 0
+    while batch := store.list_events(after=after, limit=5000):
+        truth = store.truth_for(e["event_id"] for e in batch)
+        for e in batch:
+            t = truth.get(e["event_id"]) or {}
+            turns.append({"ts": e["ts"], "incident_id": t.get("incident_id"), "harm_category": t.get("harm_category"),
+                          "is_canary": bool(t.get("is_canary"))})  # fmt: skip
+        after = batch[-1]["seq"]
+    return turns
+
+
 def _truth_turns(database_url: str) -> list[dict[str, Any]]:
     store = open_store(database_url, create=False)
     try:
-        turns, after = [], 0
-        while batch := store.list_events(after=after, limit=5000):
-            truth = store.truth_for(e["event_id"] for e in batch)
-            for e in batch:
-                t = truth.get(e["event_id"]) or {}
-                turns.append({"ts": e["ts"], "incident_id": t.get("incident_id"), "harm_category": t.get("harm_category"),
-                              "is_canary": bool(t.get("is_canary"))})  # fmt: skip
-            after = batch[-1]["seq"]
-        return turns
+        return truth_turns(store)
     finally:
         store.close()
 
@@ -68,7 +75,9 @@ def score_once(
     costs = {name: (c.cost.false_negative, c.cost.false_positive) for name, c in configs.harm.categories.items()}
     with tempfile.TemporaryDirectory(prefix="lookout-score-") as tmp:
         url = f"sqlite:///{Path(tmp) / 'run.db'}"
-        report = run_headless(str(scenario), seed=seed, config_dir=config_dir, database_url=url, embedder=embedder, limit=limit)
+        # Small batches: an automatic action reaches the simulated bot within minutes, as it would live.
+        report = run_headless(str(scenario), seed=seed, config_dir=config_dir, database_url=url, embedder=embedder, limit=limit,
+                              batch=BATCH)
         turns = _truth_turns(url)
     window_s = float(configs.monitor.window)
     duration = sc.duration_seconds
@@ -78,7 +87,7 @@ def score_once(
                     costs=costs, duration_s=duration, window_s=window_s)  # fmt: skip
     canaries = [w["result"].get("canary") for w in report["windows"] if w["result"].get("canary")]
     k, n = sum(c["k"] for c in canaries), sum(c["n"] for c in canaries)
-    run.update(seed=seed, events=len(turns), canary_recall=round(k / n, 4) if n else None, canary_probes=n)
+    run.update(seed=seed, events=len(turns), start=sc.start.timestamp(), canary_recall=round(k / n, 4) if n else None, canary_probes=n)
     return run
 
 
@@ -100,6 +109,17 @@ def score_scenarios(
             entry["passed"] = all(g["passed"] for g in entry["goals"])
         out["scenarios"][sc.name] = entry
     return out
+
+
+def exercise_config(name: str, base_dir: Path, target: Path, *, solution: bool) -> Path:
+    """The config an exercise is scored with: ``base_dir`` plus the exercise's ``start/`` overlay
+    (its starting point, when it has one) plus, with ``solution``, its reference ``solution/``."""
+    folder = exercises_dir() / name
+    layers = [d for d in (folder / "start", folder / "solution" if solution else None) if d is not None and d.is_dir()]
+    current = Path(base_dir)
+    for i, layer in enumerate(layers):
+        current = overlay_config(current, layer, Path(target) / f"layer{i}")
+    return current
 
 
 # -- config overlays ---------------------------------------------------------------------------

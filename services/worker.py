@@ -37,7 +37,7 @@ from pipelines.drift.cusum import Cusum, threshold_for_alpha
 from pipelines.embedding import Embedder, make_embedder, texts_for_embedding
 from pipelines.harm import CATEGORIES as HARM_CATEGORIES
 from pipelines.harm.rules import apply_rules
-from pipelines.harm_rates import window_harm
+from pipelines.harm_rates import canary_recall, window_harm
 from pipelines.monitor import DriftSettings, Reference, drift, volume, window_rng
 from pipelines.topics import TopicModel, fit_topics
 from pipelines.windows import EPOCH, Window, closable, watermark, window_of
@@ -49,9 +49,11 @@ from services.notify import Notifier
 from services.leases import DEFAULT_TTL_SECONDS, StreamLease
 from services.settings import DEFAULT_STREAM
 from services.store import Store
+from simulators.content.canaries import CANARIES
 from services.store.leases import LeaseGrant, LeaseLost
 
 log = logging.getLogger("lookout.worker")
+CANARY_PROBES = {(prompt, response): category for prompt, response, category in CANARIES}
 
 
 def drift_settings(config: MonitorConfig) -> DriftSettings:
@@ -245,6 +247,8 @@ class PipelineWorker:
         flags = [flagged for flagged, _ in decisions]
         review = [item for _, item in decisions if item is not None]
         result["harm"] = window_harm(turns, flags, categories=HARM_CATEGORIES)
+        # The red team's registered probes (the simulator's canary bank): the monitor's own recall.
+        result["canary"], canary_trail = canary_recall(turns, flags, CANARY_PROBES, (state.get("totals") or {}).get("canary") or ())
         result["harm"]["review_enqueued"] = len(review)
         reference = self._reference
         if reference is None:
@@ -277,7 +281,7 @@ class PipelineWorker:
             "transitions": out["transitions"],
             "records": out["records"],
         }
-        totals = add_window_totals(state.get("totals") or {}, result)
+        totals = {**add_window_totals(state.get("totals") or {}, result), "canary": canary_trail}
         new_state = {**state, "next_window_start": window.end, "sequential": cusum.state(), "totals": totals, "alerting": alerting}
         self.store.commit_window(self.stream, row, new_state, review, lease=self._grant)
         # After the commit: a crash before it re-sends nothing; one right after it may lose these

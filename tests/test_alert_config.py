@@ -40,7 +40,7 @@ def escalation() -> EscalationConfig:
 def test_shipped_rules_cover_the_case_study(alerts):
     names = [r.alert for r in alerts.rules] + [r.alert for r in alerts.burn_rate_rules]
     assert names == ["PiiLeak", "PiiLeakSingle", "PromptInjectionSurge", "HarassmentRateHigh", "HarassmentByModelVersion",
-                     "EmbeddingDrift", "SlowDrift", "VolumeDrop", "LatencyP95High", "HarassmentBudgetBurn",
+                     "EmbeddingDrift", "SlowDrift", "VolumeDrop", "CanaryRecallLow", "LatencyP95High", "HarassmentBudgetBurn",
                      "MisinformationBudgetBurn"]
 
 
@@ -101,7 +101,7 @@ BAD_ALERTS = {
     "metric-unknown-category.yaml": [f"{A}: rules[0].metric: unknown category 'pii'; valid: {CATS}"],
     "metric-unknown-series.yaml": [
         f"{A}: rules[0].metric: unknown series 'harm_rat'; valid: harm_rate, any_harm_rate, drift_p_value, "
-        "drift_statistic, drift_detected, cusum_statistic, cusum_drift, volume, latency_p50, latency_p95 "
+        "drift_statistic, drift_detected, cusum_statistic, cusum_drift, volume, latency_p50, latency_p95, canary_recall "
         """(got 'harm_rat{category="privacy_pii"}')"""
     ],
     "metric-wrong-labels.yaml": [

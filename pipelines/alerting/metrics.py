@@ -35,8 +35,9 @@ SERIES: dict[str, tuple[frozenset[str], ...]] = {
     "volume": (frozenset(), frozenset({"segment"}), frozenset({"model_version"})),
     "latency_p50": (frozenset(),),
     "latency_p95": (frozenset(),),
+    "canary_recall": (frozenset(),),
 }
-RATE_SERIES = frozenset({"harm_rate", "any_harm_rate"})
+RATE_SERIES = frozenset({"harm_rate", "any_harm_rate", "canary_recall"})
 OPS = (">", ">=", "<", "<=")
 
 
@@ -102,6 +103,9 @@ def extract(result: Mapping[str, Any]) -> list[Sample]:
                 out.append(Sample("drift_p_value", {"detector": detector}, float(v["p_value"])))
             out.append(Sample("drift_statistic", {"detector": detector}, float(v["statistic"])))
             out.append(Sample("drift_detected", {"detector": detector}, float(bool(v["drifted"]))))
+    canary = result.get("canary") or {}
+    if canary.get("trailing"):  # recall on red-team probes over the trailing hour
+        out.append(_rate("canary_recall", {}, canary["trailing"]))
     seq = result.get("sequential") or {}
     if seq.get("n_seen"):
         out.append(Sample("cusum_statistic", {}, float(seq["statistic"])))

@@ -20,7 +20,7 @@ from typing import Any
 INCIDENT_CHECKS = ("page_within_windows", "detect_within_windows", "max_harmful_turns", "max_harmful_before_detection",
                    "action_within_windows", "alert_within_windows", "not_paged")  # fmt: skip
 RUN_CHECKS = ("max_false_pages_per_day", "max_pages_per_day", "min_recall", "min_alert_precision", "max_cost",
-              "forbid_action_outside_incidents", "forbid_alert")  # fmt: skip
+              "forbid_action_outside_incidents", "forbid_alert", "page_alert_within_windows")  # fmt: skip
 CHECKS = INCIDENT_CHECKS + RUN_CHECKS
 
 
@@ -61,7 +61,10 @@ def _check_run(goal: Mapping[str, Any], run: Mapping[str, Any], window_s: float)
         if key == "detect_within_windows":
             seen = [r["detection_delay_min"] for r in rows]
             return all(within(m, want) for m in seen), seen
-        if key == "max_harmful_turns":
+        if key == "max_harmful_turns":  # a number, or a bound per harm category
+            if isinstance(want, Mapping):
+                seen = [{c: r["harm_by_category"].get(c, 0) for c in want} for r in rows]
+                return all(x[c] <= n for x in seen for c, n in want.items()), seen
             seen = [r["harmful_turns"] for r in rows]
             return all(x <= want for x in seen), seen
         if key == "max_harmful_before_detection":
@@ -96,6 +99,14 @@ def _check_run(goal: Mapping[str, Any], run: Mapping[str, Any], window_s: float)
         names = [want] if isinstance(want, str) else list(want)
         bad = [a for a in run["actions"] if a["action"] in names and not _in_any_incident(run, a["at"], window_s)]
         return not bad, len(bad)
+    if key == "page_alert_within_windows":  # the named alert pages, counted from the run's start
+        ok, seen = True, {}
+        for name, n in want.items():
+            at = [a["at"] for a in run.get("alert_times", []) if a["alert"] == name and a["severity"] == "critical"]
+            first = None if not at else round((min(at) - run["start"]) / 60, 1)
+            seen[name] = first
+            ok &= within(first, n)
+        return ok, seen
     if key == "forbid_alert":
         fired = [a for a in run.get("alert_times", []) if a["alert"] == want]
         return not fired, len(fired)

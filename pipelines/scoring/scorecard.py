@@ -80,6 +80,7 @@ def score_run(
             "end": inc.end,
             "turns": inc.n_turns,
             "harmful_turns": sum(inc.harmful.values()),
+            "harm_by_category": dict(inc.harmful),
             "caught": detected is not None,
             "first_alert": first_alert.name if first_alert else None,
             "detection_delay_min": _minutes(None if detected is None else detected - inc.start),

@@ -39,7 +39,7 @@ def score(
     """
     from pipelines.scoring.report import compare_json, render_compare, render_html, render_text
     from services.config.base import repo_configs_dir
-    from services.scoring import available_exercises, exercises_dir, overlay_config
+    from services.scoring import available_exercises, exercise_config
 
     names = list(scenario or [])
     with tempfile.TemporaryDirectory(prefix="lookout-score-cfg-") as tmp:
@@ -47,9 +47,7 @@ def score(
             if exercise not in available_exercises():
                 raise typer.BadParameter(f"unknown exercise {exercise!r}; available: {', '.join(available_exercises())}", param_hint="--exercise")
             names = [exercise]
-            if solution:
-                base = config_dir or repo_configs_dir()
-                config_dir = overlay_config(base, exercises_dir() / exercise / "solution", Path(tmp) / "solution")
+            config_dir = exercise_config(exercise, config_dir or repo_configs_dir(), Path(tmp), solution=solution)
         if compare is not None:
             a = _card(names, compare[0], seeds, fast, events)
             b = _card(names, compare[1], seeds, fast, events)
