@@ -26,6 +26,7 @@ pages = st.navigation([
     st.Page("views/alerts.py", title="Alerts & incidents", icon=":material/notifications_active:"),
     st.Page("views/review.py", title="Review queue", icon=":material/fact_check:"),
     st.Page("views/risk_register.py", title="Risk register", icon=":material/table:"),
+    st.Page("views/playground.py", title="Playground", icon=":material/science:"),
 ])
 
 with st.sidebar:

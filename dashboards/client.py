@@ -39,14 +39,15 @@ class Source(Protocol):
 class HttpSource:
     """The real service over HTTP (httpx)."""
 
-    def __init__(self, base_url: str, api_key: str | None = None) -> None:
+    def __init__(self, base_url: str, api_key: str | None = None, timeout: float = TIMEOUT) -> None:
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
+        self.timeout = timeout
 
     def _send(self, method: str, path: str, **kw: Any) -> httpx.Response:
         url = f"{self.base_url}{path}"
         try:
-            resp = httpx.request(method, url, timeout=TIMEOUT, **kw)
+            resp = httpx.request(method, url, timeout=self.timeout, **kw)
         except httpx.HTTPError as exc:
             raise ServiceError(f"cannot reach the Lookout service at {self.base_url} ({type(exc).__name__}: {exc}). "
                                "Start it with `lookout serve`, or set LOOKOUT_API_URL.") from exc
@@ -178,3 +179,22 @@ def create_silence(*, matchers: dict[str, str], duration: str, created_by: str, 
 def risk_register() -> dict[str, dict[str, Any]]:
     """The harm taxonomy the service runs with (``GET /v1/config/harm``), by category name."""
     return source().get("/v1/config/harm")["categories"]
+
+
+# ---- what-if (computations on the service; nothing is written) -----------------------------------
+
+SCORE_TIMEOUT = 180.0  # seconds: a headless run of up to 5,000 turns, twice
+
+
+def whatif(overrides: dict[str, Any]) -> dict[str, Any]:
+    """Alerts a candidate (``{"alerts.yaml": {...}, "escalation.yaml": {...}}`` merged onto the
+    service's config) would have fired over the stored windows, beside those that did."""
+    return source().post("/v1/whatif", {"overrides": overrides})
+
+
+def whatif_score(scenario: str, overrides: dict[str, Any], *, events: int = 2000, seed: int = 1) -> dict[str, Any]:
+    """Run ``scenario`` headless under the current and the candidate config and score both."""
+    src = source()
+    if isinstance(src, HttpSource):
+        src = HttpSource(src.base_url, src.api_key, timeout=SCORE_TIMEOUT)
+    return src.post("/v1/whatif/score", {"scenario": scenario, "overrides": overrides, "events": events, "seed": seed})

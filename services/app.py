@@ -20,7 +20,7 @@ from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 
 from pipelines.embedding import Embedder
-from services.api import alertmanager, alerts, events, health, review, silences, status, taxonomy, truth, windows
+from services.api import alertmanager, alerts, events, health, review, silences, status, taxonomy, truth, whatif, windows
 from services.config.bundle import load_config
 from services.errors import install_error_handlers
 from services.metrics import ServiceMetrics, StoredStateCollector
@@ -91,6 +91,7 @@ def create_app(
     app.include_router(taxonomy.router)
     app.include_router(silences.router)
     app.include_router(alertmanager.router)
+    app.include_router(whatif.router)
     _declare_schemas(app, EventBatch)
     return app
 

@@ -15,8 +15,10 @@ from services.commands.harm import classify, eval_harm, train_harm
 from services.commands.incidents import app as incidents_app
 from services.commands.pipeline import migrate, rebaseline, run, worker
 from services.commands.prometheus_rules import export_prometheus_rules
+from services.commands.score import score
 from services.commands.serve import serve
 from services.commands.simulate import simulate
+from services.commands.whatif import whatif
 
 app = typer.Typer(
     name="lookout",
@@ -41,6 +43,8 @@ app.command()(dashboard)
 app.command("train-harm")(train_harm)
 app.command()(classify)
 app.command("eval-harm")(eval_harm)
+app.command()(score)
+app.command()(whatif)
 
 
 def main() -> None:

@@ -111,7 +111,7 @@ BAD_ALERTS = {
     "op-unknown.yaml": [f"{A}: rules[0].op: Input should be '>', '>=', '<' or '<=' (got '=>')"],
     "severity-unknown.yaml": [f"{A}: rules[0].severity: unknown severity 'page'; valid: critical, warning, ticket"],
     "threshold-percent-on-latency.yaml": [f"{A}: rules[8].threshold: a percentage suits a rate, not latency_p95 (got '25%')"],
-    "use-ci-on-volume.yaml": [f"{A}: rules[7].use: ci_lower exists only for rates (any_harm_rate, harm_rate), not volume"],
+    "use-ci-on-volume.yaml": [f"{A}: rules[7].use: ci_lower exists only for rates (any_harm_rate, canary_recall, harm_rate), not volume"],
 }
 
 BAD_ESCALATION = {
