@@ -180,6 +180,7 @@ class StoredStateCollector:
         if windows:
             done = {"lookout_harm_rate", "lookout_harm_rate_ci_lower", "lookout_embedding_drift_p_value", "lookout_embedding_drift_score"}
             yield from window_gauges(windows[-1]["result"], done)
-        closed = CounterMetricFamily("lookout_window_events", "Turns in closed windows (the denominator of every harm rate).")
-        closed.add_metric([], store.closed_window_events(self._stream))
-        yield closed
+            # Published from the first closed window on (burn-rate rules read its age as coverage).
+            closed = CounterMetricFamily("lookout_window_events", "Turns in closed windows (the denominator of every harm rate).")
+            closed.add_metric([], store.closed_window_events(self._stream))
+            yield closed

@@ -16,6 +16,8 @@ from pipelines.alerting.rules import firing
 
 W = 300.0
 RULE = B.BurnRateRule("HarmBudgetBurn", "misinformation", objective=0.01)
+# The same rule evaluating long windows on partial history (less than min_coverage of them).
+PARTIAL = B.BurnRateRule("HarmBudgetBurn", "misinformation", objective=0.01, min_coverage=0)
 
 
 def result(k: int, n: int = 100) -> dict:
@@ -61,8 +63,8 @@ def test_a_short_blip_does_not_page():
 
 
 def test_the_page_stops_soon_after_the_burn_stops_thanks_to_the_short_window():
-    state, _ = replay([0] * 288)
-    _, out = replay([30] * 12 + [0] * 2, state=state, start=288)
+    state, _ = replay([0] * 288, rule=PARTIAL)
+    _, out = replay([30] * 12 + [0] * 2, rule=PARTIAL, state=state, start=288)
     assert ("1h", "critical") in out[11]
     # The 1h window still burns 27x, but the 5m window is clean: the page resolves. (The 3d/6h
     # ticket rightly stays: 12 windows at 30x spent more than a day's budget.)
@@ -103,8 +105,7 @@ def test_history_is_trimmed_to_the_longest_window_and_reprocessing_replaces_a_wi
 
 
 def test_alert_labels_name_the_windows_and_annotations_the_burn():
-    _, out = replay([30] * 2)
-    state, _ = replay([30] * 2)
+    state, _ = replay([30] * 2, rule=PARTIAL)
     (a,) = [x for x in firing(state["alerts"]) if x["labels"]["long_window"] == "1h"]
     assert a["labels"] == {"category": "misinformation", "long_window": "1h", "short_window": "5m",
                            "alertname": "HarmBudgetBurn", "severity": "critical"}

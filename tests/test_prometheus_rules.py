@@ -80,7 +80,9 @@ def test_every_rule_is_exported_with_its_labels_and_annotations(shipped):
     assert [(r["labels"]["long_window"], r["labels"]["short_window"], r["labels"]["severity"]) for r in burns] == [
         ("1h", "5m", "critical"), ("6h", "30m", "critical"), ("3d", "6h", "ticket")]
     assert burns[0]["expr"] == ('category:lookout_harm_rate:ratio_rate1h{category="harassment_hate"} > (14.4 * 0.005) and '
-                                'category:lookout_harm_rate:ratio_rate5m{category="harassment_hate"} > (14.4 * 0.005)')  # fmt: skip
+                                'category:lookout_harm_rate:ratio_rate5m{category="harassment_hate"} > (14.4 * 0.005) and '
+                                "on () count(lookout_window_events_total offset 30m)")  # min_coverage 0.5 of 1h  # fmt: skip
+    assert burns[2]["expr"].endswith("offset 36h)")  # 0.5 of 3d
     records = [r["record"] for r in rules if "record" in r]
     assert records == [f"category:lookout_harm_rate:ratio_rate{s}" for s in ("5m", "30m", "1h", "6h", "3d")]
 

@@ -9,6 +9,11 @@ it significant, the short one makes it stop soon after the problem does.
 Windows are measured in event time from the per-window ``k``/``n`` of each closed window, so the
 rate of a long window is ``sum k / sum n`` (weighted by traffic), never a mean of rates.
 
+A long window is only trusted once the category's history covers ``min_coverage`` of it (default
+0.5: a 1 h window needs 30 minutes since the first recorded window), so a fresh start or a new
+stream does not page on ten minutes of data labelled "1 h". Set ``min_coverage: 0`` to evaluate
+partial windows as they are.
+
 >>> rule = BurnRateRule("HarmBudgetBurn", "privacy_pii", objective=0.005)
 >>> [(w.long_s / 3600, w.short_s / 60, w.factor, w.severity) for w in rule.windows]
 [(1.0, 5.0, 14.4, 'critical'), (6.0, 30.0, 6.0, 'critical'), (72.0, 360.0, 1.0, 'ticket')]
@@ -45,6 +50,9 @@ def _fmt(seconds: float) -> str:
     return f"{seconds:g}s"
 
 
+# Share of a long window the history must cover before the window can fire (see the module doc).
+DEFAULT_MIN_COVERAGE = 0.5
+
 # The SRE workbook's table for a 30-day SLO: 2 % of the budget in 1 h, 5 % in 6 h -> page;
 # 10 % in 3 d -> ticket.
 DEFAULT_WINDOWS: tuple[BurnWindow, ...] = (
@@ -62,10 +70,13 @@ class BurnRateRule:
     windows: tuple[BurnWindow, ...] = DEFAULT_WINDOWS
     labels: dict[str, str] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
+    min_coverage: float = DEFAULT_MIN_COVERAGE
 
     def __post_init__(self) -> None:
         if not 0 < self.objective < 1:
             raise ValueError(f"objective must be a rate in (0, 1), got {self.objective!r}")
+        if not 0 <= self.min_coverage <= 1:
+            raise ValueError(f"min_coverage must be a share in [0, 1], got {self.min_coverage!r}")
 
     @property
     def horizon_s(self) -> float:
@@ -105,6 +116,11 @@ def window_sums(history: list[list[float]], now: float, spans: Iterable[float]) 
     return sums
 
 
+def covered(history: list[list[float]], now: float) -> float:
+    """Event time from the first recorded window's end to ``now`` (0 with no history)."""
+    return max(0.0, now - history[0][0]) if history else 0.0
+
+
 def burn_rates(rule: BurnRateRule, history: list[list[float]], now: float) -> dict[float, float | None]:
     """``span -> burn rate`` (None when the span holds no events: missing data)."""
     spans = [s for w in rule.windows for s in (w.long_s, w.short_s)]
@@ -135,9 +151,11 @@ def evaluate(
     new: dict[str, AlertState] = {}
     for rule in rules:
         burns = burn_rates(rule, history.get(rule.category, []), t)
+        span = covered(history.get(rule.category, []), t)
         for w in rule.windows:
             long_b, short_b = burns[w.long_s], burns[w.short_s]
-            holds = long_b is not None and short_b is not None and long_b > w.factor and short_b > w.factor
+            enough = span >= rule.min_coverage * w.long_s
+            holds = enough and long_b is not None and short_b is not None and long_b > w.factor and short_b > w.factor
             labels = {"category": rule.category, "long_window": _fmt(w.long_s), "short_window": _fmt(w.short_s),
                       "alertname": rule.alert, "severity": w.severity, **rule.labels}
             key = alert_key(rule.alert, labels)

@@ -93,16 +93,23 @@ def recording_rule(span_s: float, *, time_scale: float) -> dict[str, Any]:
     }
 
 
-def burn_rate_alerts(rule: BurnRateRule) -> list[dict[str, Any]]:
-    """One alerting rule per row of the rule's burn-rate table (over :func:`recording_rule`'s series)."""
+def burn_rate_alerts(rule: BurnRateRule, *, time_scale: float) -> list[dict[str, Any]]:
+    """One alerting rule per row of the rule's burn-rate table (over :func:`recording_rule`'s series).
+
+    ``min_coverage`` becomes ``and on () count(lookout_window_events_total offset X)``: the counter
+    (published once the first window closed) must have existed ``min_coverage`` of the long window ago.
+    """
     cat = f'{{category="{rule.category}"}}'
     alerts = []
     for w in rule.windows:
         limit = f"({_number(w.factor)} * {_number(rule.objective)})"
         long_name, short_name = promql_duration(w.long_s), promql_duration(w.short_s)
+        expr = f"{_record_name(w.long_s)}{cat} > {limit} and {_record_name(w.short_s)}{cat} > {limit}"
+        if rule.min_coverage > 0:
+            expr += f" and on () count({TURNS} offset {promql_duration(rule.min_coverage * w.long_s / time_scale)})"
         alerts.append({
             "alert": rule.alert,
-            "expr": f"{_record_name(w.long_s)}{cat} > {limit} and {_record_name(w.short_s)}{cat} > {limit}",
+            "expr": expr,
             "labels": {"severity": w.severity, "long_window": long_name, "short_window": short_name, **rule.labels},
             "annotations": _annotations(rule.annotations),
         })  # fmt: skip
@@ -120,7 +127,7 @@ def export_rules(configs: Any, *, time_scale: float = 1.0) -> dict[str, Any]:
     groups = [{"name": "lookout-threshold", "rules": threshold}]
     if burn_rules:
         records = [recording_rule(span, time_scale=time_scale) for span in spans]
-        groups.append({"name": "lookout-burn-rate", "rules": records + [a for r in burn_rules for a in burn_rate_alerts(r)]})
+        groups.append({"name": "lookout-burn-rate", "rules": records + [a for r in burn_rules for a in burn_rate_alerts(r, time_scale=time_scale)]})
     return {"groups": groups}
 
 

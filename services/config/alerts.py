@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, field_validator
 
 from pipelines.alerting import SEVERITIES
-from pipelines.alerting.burn_rate import DEFAULT_WINDOWS, BurnRateRule, BurnWindow
+from pipelines.alerting.burn_rate import DEFAULT_MIN_COVERAGE, DEFAULT_WINDOWS, BurnRateRule, BurnWindow
 from pipelines.alerting.metrics import RATE_SERIES, parse_selector
 from pipelines.alerting.rules import Rule
 from pipelines.harm import CATEGORIES
@@ -132,6 +132,8 @@ class BurnRule(Strict):
     category: Category
     objective: Annotated[str | float, AfterValidator(_objective)]
     windows: tuple[Window, ...] | None = None
+    # Share of a long window the history must cover before that window can fire.
+    min_coverage: float = Field(DEFAULT_MIN_COVERAGE, strict=False, ge=0, le=1)
     summary: str = Field(min_length=1)
     runbook: str = Field(min_length=1)
     labels: Annotated[dict[str, str], AfterValidator(_labels)] = {}
@@ -143,7 +145,7 @@ class BurnRule(Strict):
             BurnWindow(parse_duration(w.long), parse_duration(w.short), w.burn_rate, w.severity) for w in self.windows
         )
         return BurnRateRule(self.alert, self.category, objective, windows, dict(self.labels),
-                            {"summary": self.summary, "runbook": self.runbook})
+                            {"summary": self.summary, "runbook": self.runbook}, min_coverage=self.min_coverage)
 
 
 class AlertsConfig(Strict):
