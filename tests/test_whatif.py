@@ -52,7 +52,8 @@ def test_a_deaf_candidate_loses_the_pages_and_scores_worse(stored):
     store = open_store(db, create=False)
     report = whatif(store, candidate_config(cfg, overrides=DEAF))
     store.close()
-    assert {"PromptInjectionSurge", "PiiLeak"} <= set(report["comparison"]["only_actual"])
+    assert "PromptInjectionSurge" in report["comparison"]["only_actual"]
+    assert not [a for a in report["candidate"] if a["alert"] in ("PromptInjectionSurge", "PiiLeak")]
     actual, cand = report["scores"]["actual"], report["scores"]["candidate"]
     assert cand["pages"] < actual["pages"] and cand["cost"]["total"] > actual["cost"]["total"]
 
