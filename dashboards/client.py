@@ -14,6 +14,7 @@ Configuration (environment): ``LOOKOUT_API_URL`` (default http://127.0.0.1:8000)
 from __future__ import annotations
 
 import os
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 from urllib.parse import quote
 
@@ -93,9 +94,22 @@ def api_url() -> str:
 # ---- reads (cached) ---------------------------------------------------------------------------
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
-def windows(limit: int = 200) -> list[dict[str, Any]]:
-    """Closed windows, oldest first, each with its ``result`` (volume, drift, harm, ...)."""
+def windows(limit: int = 200, parts: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Closed windows, oldest first, each with its ``result`` (volume, drift, harm, ...).
+
+    A whole result is about 15 KB; with ``parts`` (dotted paths such as ``harm.categories``) the
+    service sends only those, which is what keeps a page over 500 windows quick.
+    """
+    if parts:
+        return source().get("/v1/windows/parts", {"limit": limit, "part": list(parts)})["windows"]
     return source().get("/v1/windows", {"limit": limit})["windows"]
+
+
+@st.cache_data(ttl=READ_TTL, show_spinner=False)
+def windows_between(first_start: str, last_start: str) -> list[dict[str, Any]]:
+    """Whole windows whose start lies in [first_start, last_start] (ISO times from the service)."""
+    until = (datetime.fromisoformat(last_start.replace("Z", "+00:00")) + timedelta(seconds=1)).isoformat()
+    return source().get("/v1/windows", {"since": first_start, "until": until, "limit": 5000})["windows"]
 
 
 @st.cache_data(ttl=READ_TTL, show_spinner=False)

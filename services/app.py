@@ -20,7 +20,7 @@ from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 
 from pipelines.embedding import Embedder
-from services.api import alertmanager, alerts, events, health, review, silences, status, taxonomy, truth, whatif, windows
+from services.api import alertmanager, alerts, events, health, review, silences, status, taxonomy, truth, whatif, window_parts, windows
 from services.config.bundle import load_config
 from services.errors import install_error_handlers
 from services.metrics import ServiceMetrics, StoredStateCollector
@@ -89,6 +89,7 @@ def create_app(
     app.include_router(truth.router)
     app.include_router(status.router)
     app.include_router(taxonomy.router)
+    app.include_router(window_parts.router)
     app.include_router(silences.router)
     app.include_router(alertmanager.router)
     app.include_router(whatif.router)

@@ -8,6 +8,7 @@ service is needed; one test points the real HTTP client at a closed port.
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -96,9 +97,12 @@ class FakeSource:
         self.posts: list[tuple[str, dict[str, Any]]] = []
 
     def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
-        limit = (params or {}).get("limit", 500)
+        params = params or {}
+        limit = params.get("limit", 500)
         return {
-            "/v1/windows": lambda: {"windows": self.windows[-limit:]},
+            "/v1/windows": lambda: {"windows": self.between(params.get("since"), params.get("until"))[-limit:]},
+            # Whole windows: a page must cope with more than the parts it asked for.
+            "/v1/windows/parts": lambda: {"windows": self.windows[-limit:]},
             "/v1/reference": lambda: {"active": REFERENCE, "log": [REFERENCE]},
             "/v1/review": lambda: {"items": self.items},
             "/v1/review/precision": lambda: {"labelled": 3, "tiers": {"rules": {"prompt_injection_jailbreak": {
@@ -109,6 +113,11 @@ class FakeSource:
             "/v1/config/harm": lambda: HARM_CONFIG,
             "/v1/alerts": lambda: {"alerts": [LEAK_ALERT]},
         }[path]()
+
+    def between(self, since: str | None, until: str | None) -> list[dict[str, Any]]:
+        at = lambda t: datetime.fromisoformat(t.replace("Z", "+00:00"))  # noqa: E731
+        return [w for w in self.windows if (since is None or at(w["window_start"]) >= at(since))
+                and (until is None or at(w["window_start"]) < at(until))]
 
     def post(self, path: str, body: dict[str, Any]) -> Any:
         self.posts.append((path, body))

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
+import pytest
 from fastapi.testclient import TestClient
 
 from conftest import make_event
@@ -21,22 +22,47 @@ def test_status_before_any_window_counts_turns_and_reports_no_lag(client) -> Non
                                                "latest_window_end": None, "pipeline_lag_seconds": 0.0, "review_pending": 0}
 
 
-def test_status_after_the_worker_matches_the_windows_and_the_review_queue(tmp_path: Path) -> None:
-    configs_dir = config_dir(tmp_path)
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'lk.db'}", config_dir=configs_dir, run_worker=False))
+@pytest.fixture(scope="module")
+def worked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, int]]:
+    """A service over 1,500 turns of the injection campaign, the worker run over them once."""
+    tmp = tmp_path_factory.mktemp("worked")
+    configs_dir = config_dir(tmp)
+    app = create_app(Settings(database_url=f"sqlite:///{tmp / 'lk.db'}", config_dir=configs_dir, run_worker=False))
     with TestClient(app) as c:
-        store = app.state.store
-        n = fill(store, "injection-campaign", seed=1, limit=1500)
-        PipelineWorker(store, load_config(configs_dir)).step()
-        status = c.get("/v1/status").json()
-        window = c.get("/v1/windows", params={"limit": 1}).json()["windows"][-1]
-        pending = c.get("/v1/review", params={"status": "pending", "limit": 500}).json()["items"]
-        newest = c.get("/v1/events", params={"limit": 1, "after": n - 1}).json()["events"][0]["ts"]
+        n = fill(app.state.store, "injection-campaign", seed=1, limit=1500)
+        PipelineWorker(app.state.store, load_config(configs_dir)).step()
+        yield c, n
+
+
+def test_status_after_the_worker_matches_the_windows_and_the_review_queue(worked: tuple[TestClient, int]) -> None:
+    c, n = worked
+    status = c.get("/v1/status").json()
+    window = c.get("/v1/windows", params={"limit": 1}).json()["windows"][-1]
+    pending = c.get("/v1/review", params={"status": "pending", "limit": 500}).json()["items"]
+    newest = c.get("/v1/events", params={"limit": 1, "after": n - 1}).json()["events"][0]["ts"]
     assert status["events"] == n
     assert status["latest_window_end"] == window["window_end"] and status["latest_event_ts"] == newest
     # The watermark holds back the allowed lateness (1 m) plus the part of the open window.
     assert 60 <= status["pipeline_lag_seconds"] <= 60 + 300
     assert status["review_pending"] == len(pending) and 0 < len(pending) < 500
+
+
+def test_window_parts_send_only_the_asked_parts_of_each_result(worked: tuple[TestClient, int]) -> None:
+    c, _ = worked
+    whole = c.get("/v1/windows", params={"limit": 20}).json()["windows"]
+    parts = c.get("/v1/windows/parts", params=[("limit", 20), ("part", "harm.categories"), ("part", "drift.status"),
+                                                ("part", "no.such")]).json()["windows"]
+    assert [w["window_start"] for w in parts] == [w["window_start"] for w in whole]
+    for full, slim in zip(whole, parts):
+        assert slim["result"] == {"harm": {"categories": full["result"]["harm"]["categories"]},
+                                  "drift": {"status": full["result"]["drift"]["status"]}}
+        assert (slim["n_events"], slim["drifted"]) == (full["n_events"], full["drifted"])
+
+
+@pytest.mark.parametrize("part", ["harm..categories", "Harm", "harm.categories; drop"])
+def test_window_parts_refuse_anything_but_dotted_names(client, part: str) -> None:  # noqa: ANN001
+    resp = client.get("/v1/windows/parts", params={"part": part})
+    assert resp.status_code == 422 and resp.json()["errors"][0]["path"] == "part"
 
 
 def test_harm_config_is_the_register_in_force(client) -> None:  # noqa: ANN001

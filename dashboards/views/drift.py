@@ -12,10 +12,13 @@ import streamlit as st
 
 from dashboards import charts, client
 
+# What the charts need; a drifted window's explanation (example texts, topics) is read on its own.
+PARTS = ("drift.status", "drift.alpha", "drift.detectors", "drift.sample_size", "drift.sampled_fraction", "sequential")
+
 st.title("Embedding drift")
 
 try:
-    windows = client.windows(limit=500)
+    windows = client.windows(limit=500, parts=PARTS)
     ref = client.reference()
 except client.ServiceError as exc:
     st.error(str(exc))
@@ -24,7 +27,7 @@ except client.ServiceError as exc:
 
 @st.fragment(run_every=st.session_state.get("refresh_seconds"))
 def detectors_over_time() -> None:
-    live = client.windows(limit=500)
+    live = client.windows(limit=500, parts=PARTS)
     rows = charts.drift_rows(live)
     if not rows:
         st.info("No window has been tested for drift yet (the reference may still be building).")
@@ -52,7 +55,11 @@ if not drifted:
 else:
     chosen = st.selectbox("Drifted window", drifted[::-1], key="drifted_window",
                           format_func=lambda w: f"{w['window_start']}  (p = {w['drift_p_value']:.2g})")
-    drift = chosen["result"]["drift"]
+    try:
+        drift = client.windows_between(chosen["window_start"], chosen["window_start"])[0]["result"]["drift"]
+    except client.ServiceError as exc:
+        st.error(str(exc))
+        st.stop()
     explanation = drift.get("explanation") or {}
     st.caption(f"{chosen['n_events']} turns; {drift.get('sample_size', '?')} embedded "
                f"(sampled fraction {drift.get('sampled_fraction', 1):.0%}).")

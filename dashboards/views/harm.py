@@ -9,9 +9,11 @@ import streamlit as st
 from dashboards import charts, client
 
 st.title("Harm")
+# Rates over time need only each window's categories; breakdowns read whole windows of the chosen range.
+PARTS = ("harm.categories",)
 
 try:
-    windows = client.windows(limit=500)
+    windows = client.windows(limit=500, parts=PARTS)
 except client.ServiceError as exc:
     st.error(str(exc))
     st.stop()
@@ -27,7 +29,7 @@ def rates_over_time() -> None:
     # Start with the categories that have flags: eight overlapping bands hide the one that matters.
     flagged = [c for c in categories if any(w["result"]["harm"]["categories"][c]["k"] for w in windows)]
     shown = st.multiselect("Categories", categories, default=flagged or categories, key="harm_categories")
-    rows = [r for r in charts.harm_rows(client.windows(limit=500)) if r["category"] in shown]
+    rows = [r for r in charts.harm_rows(client.windows(limit=500, parts=PARTS)) if r["category"] in shown]
     st.plotly_chart(charts.harm_rate_chart(rows))
 
 
@@ -36,7 +38,11 @@ rates_over_time()
 st.header("Breakdown over a range of windows")
 starts = [w["window_start"] for w in windows]
 first, last = st.select_slider("Windows", options=starts, value=(starts[max(0, len(starts) - 12)], starts[-1]))
-chosen = [w for w in windows if first <= w["window_start"] <= last]
+try:
+    chosen = client.windows_between(first, last)
+except client.ServiceError as exc:
+    st.error(str(exc))
+    st.stop()
 category = st.selectbox("Category", categories,
                         index=max(range(len(categories)), key=lambda i: sum(w["result"]["harm"]["categories"][categories[i]]["k"] for w in chosen)))
 st.caption(f"{len(chosen)} windows, {sum(w['n_events'] for w in chosen)} turns.")
