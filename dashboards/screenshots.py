@@ -3,9 +3,10 @@
     python -m dashboards.screenshots                 # docs/screenshots/<page>.png
     python -m dashboards.screenshots --out /tmp/shots --scenario injection-campaign --events 1700
 
-Starts the service (with the bundled configs, MiniLM included, as ``make demo`` does; ``--fast``
-swaps in the hashing embedder) and the dashboard on free 127.0.0.1 ports, streams the scenario as
-fast as the service takes it, waits for the worker to catch up, then visits every page listed in the dashboard's own navigation (new pages are picked
+Starts the service (with the fast hashing embedder, so the pipeline keeps up in a minute or two;
+``--minilm`` uses the bundled configs as ``make demo`` does, which takes several minutes on 2 busy
+cores) and the dashboard on free 127.0.0.1 ports, streams the scenario as fast as the service
+takes it, waits for the worker to catch up, then visits every page listed in the dashboard's own navigation (new pages are picked
 up without touching this file) in Debian's Chromium and saves the whole page.
 """
 
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", default="demo")
     parser.add_argument("--events", type=int, default=None, help="stop after this many turns (default: the whole scenario)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--fast", action="store_true", help="hashing embedder instead of MiniLM (drift looks worse)")
+    parser.add_argument("--minilm", action="store_true", help="the real embedder (slower; drift looks as in the demo)")
     args = parser.parse_args(argv)
     if reason := missing_browser():
         print(f"screenshots: {reason}", file=sys.stderr)
@@ -67,11 +68,11 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="lookout-shots-") as tmp:
         workdir = Path(tmp)
-        configs = fast_config_dir(workdir) if args.fast else None
+        configs = None if args.minilm else fast_config_dir(workdir)
         with local_stack(workdir / "stack", config_dir=configs) as stack:
             print(f"streaming '{args.scenario}' into {stack.api_url} …", flush=True)
             stream(stack.api_url, args.scenario, events=args.events, seed=args.seed, config_dir=configs, timeout=900)
-            wait_until(lambda: caught_up(stack.api_url), timeout=300, what="the worker to catch up")
+            wait_until(lambda: caught_up(stack.api_url), timeout=1200 if args.minilm else 300, what="the worker to catch up")
             with chromium() as browser:
                 page = browser.new_page(viewport={"width": WIDTH, "height": 900})
                 page.goto(stack.dashboard_url)
