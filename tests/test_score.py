@@ -162,3 +162,19 @@ def test_lookout_score_prints_a_table_json_and_html(tmp_path):
     as_json = CliRunner().invoke(app, [*args, "--json"])
     card = json.loads(as_json.stdout)
     assert card["scenarios"]["injection-campaign"]["runs"][0]["events"] == 1500
+
+
+@pytest.mark.slow
+def test_lookout_score_compare_prints_both_cards_and_the_difference(tmp_path):
+    from services.cli import app
+
+    base = config_dir(tmp_path)
+    deaf = _variant(tmp_path, "high", TOO_HIGH)
+    args = ["score", "--scenario", "injection-campaign", "--events", "1500", "--fast", "--compare", str(base), str(deaf)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("A: Scorecard for") and "\nB: Scorecard for" in result.output
+    assert "Difference B − A" in result.output
+    as_json = json.loads(CliRunner().invoke(app, [*args, "--json"]).stdout)
+    diff = as_json["difference_b_minus_a"]["injection-campaign"]
+    assert diff["missed"] > 0
