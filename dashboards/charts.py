@@ -154,7 +154,7 @@ def breakdown_chart(rows: Sequence[Mapping[str, Any]], title: str) -> go.Figure:
     """Pooled flag rate per group (segment or model version), labelled with k/n."""
     fig = go.Figure(go.Bar(x=[plain(r["group"]) for r in rows], y=[r["rate"] for r in rows], marker_color=PALETTE[1],
                            text=[f"{r['k']}/{r['n']}" for r in rows], textposition="outside"))
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_yaxes(tickformat=".1%", rangemode="tozero")
     return _layout(fig, title)
 
 
