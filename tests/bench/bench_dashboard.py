@@ -87,6 +87,24 @@ def load_time(context, url: str, selector: str) -> tuple[float, float]:  # noqa:
         page.close()
 
 
+def script_times(api_url: str) -> None:
+    """Each page's script alone under Streamlit's AppTest against the same service: the part of a
+    page load spent in Python (HTTP reads, shaping, figures), without the browser."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["LOOKOUT_API_URL"] = api_url
+    print(f"{'page script (AppTest)':<22} {'cold s':>7} {'warm s':>7}")
+    for view in sorted((REPO / "dashboards" / "views").glob("*.py")):
+        times = []
+        for _ in range(VISITS):
+            at = AppTest.from_file(str(view), default_timeout=60)
+            t0 = time.perf_counter()
+            at.run()
+            times.append(time.perf_counter() - t0)
+        print(f"{view.stem:<22} {times[0]:>7.2f} {statistics.median(times[1:]):>7.2f}"
+              + ("  (raised: " + at.exception[0].message[:80] + ")" if at.exception else ""), flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep-db", type=Path, help="fill this SQLite file once and reuse it on later runs")
@@ -121,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
                 verdict = "ok" if max(done_cold, done_warm) <= TARGET else "over"
                 print(f"{title:<20} {shown_cold:>7.2f} / {shown_warm:<6.2f} {done_cold:>6.2f} / {done_warm:<6.2f}  {verdict}",
                       flush=True)
+            script_times(stack.api_url)
         print(f"(load average during the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores)")
     return 0
 
