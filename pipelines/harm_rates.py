@@ -19,12 +19,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
-from pipelines.rates import disparity, rate
+from pipelines.rates import ErrorRates, corrected_rate, disparity, rate
 
 
 def _rate_json(k: int, n: int, confidence: float) -> dict[str, Any]:
     r = rate(k, n, confidence)
     return {"k": k, "n": n, "rate": round(r.rate, 6), "low": round(r.low, 6), "high": round(r.high, 6), "method": r.method}
+
+
+def _corrected_json(k: int, n: int, errors: ErrorRates, confidence: float) -> dict[str, Any]:
+    base = {"sensitivity": round(errors.sensitivity, 4), "specificity": round(errors.specificity, 6)}
+    r = corrected_rate(k, n, errors, confidence)
+    if r.method == "bounds":
+        return {**base, "rate": None, "low": round(r.low, 6), "high": round(r.high, 6), "method": r.method,
+                "note": "the tiers' measured sensitivity is too low to correct: only bounds are known"}  # fmt: skip
+    return {**base, "rate": round(r.rate, 6), "low": round(r.low, 6), "high": round(r.high, 6), "method": r.method}
 
 
 def _breakdown(
@@ -43,8 +52,14 @@ def window_harm(
     confidence: float = 0.95,
     fdr: float = 0.05,
     min_segment_n: int = 20,
+    error_rates: Mapping[str, ErrorRates] | None = None,
 ) -> dict[str, Any]:
-    """Per-category rates with intervals, by segment, model version and tier, plus disparities."""
+    """Per-category rates with intervals, by segment, model version and tier, plus disparities.
+
+    With ``error_rates`` (the tiers' confusion counts measured on labelled traffic), each
+    category also gets ``corrected``: the Rogan–Gladen estimate of the *true* harm rate with an
+    interval that includes the uncertainty of the error rates (see
+    :func:`pipelines.rates.corrected_rate`); the raw rate is what the tiers flagged."""
     if len(turns) != len(flags):
         raise ValueError(f"turns ({len(turns)}) and flags ({len(flags)}) differ in length")
     n = len(turns)
@@ -56,11 +71,19 @@ def window_harm(
     for category in categories:
         k = sum(1 for f in flags if category in f)
         out["categories"][category] = _rate_json(k, n, confidence)
+        if error_rates and category in error_rates:
+            out["categories"][category]["corrected"] = _corrected_json(k, n, error_rates[category], confidence)
         out["by_segment"][category] = _breakdown(turns, flags, "segment", category, confidence)
         out["by_model_version"][category] = _breakdown(turns, flags, "model_version", category, confidence)
         out["by_tier"][category] = dict(Counter(f[category] for f in flags if category in f))
         for segment, r in out["by_segment"][category].items():
             seg_counts[category][segment] = (r["k"], r["n"])
+    if error_rates:
+        out["correction"] = (
+            "categories[*].corrected: Rogan-Gladen estimate of the true rate from the tiers' error rates "
+            "measured on labelled traffic (harm_error_rates.yaml, written by lookout measure-tiers); "
+            "its interval includes their uncertainty. rate/low/high are the raw flag rate."
+        )
     out["any_harm"] = _rate_json(sum(1 for f in flags if f), n, confidence)
     tests = disparity(seg_counts, fdr=fdr, min_n=min_segment_n)
     out["disparity"] = [asdict(d) for d in tests if d.flagged]

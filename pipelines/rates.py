@@ -119,12 +119,18 @@ class ErrorRates:
     fn: int
     fp: int
     tn: int
+    # False positives come in bursts (a phase of traffic the classifier misreads), so one window's
+    # false-positive rate varies more than a binomial around the pooled rate: this is a high
+    # quantile of the per-window rate, measured alongside the counts (None: not measured).
+    window_fpr_high: float | None = None
 
     def __post_init__(self):
         for name in ("tp", "fn", "fp", "tn"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 0:
                 raise ValueError(f"{name} must be a non-negative integer, got {v!r}")
+        if self.window_fpr_high is not None and not 0 <= self.window_fpr_high < 1:
+            raise ValueError(f"window_fpr_high must be in [0, 1), got {self.window_fpr_high!r}")
 
     @property
     def sensitivity(self) -> float:
@@ -143,7 +149,8 @@ def corrected_rate(k: int, n: int, errors: ErrorRates, confidence: float = 0.95)
     at ``1 - (1 - confidence) / 3`` each (Bonferroni): the flag rate ``q``, the sensitivity ``se``
     and the false-positive rate ``fpr``; since ``p = (q - fpr) / (se - fpr)`` rises with ``q`` and
     falls with ``se``, its extremes sit at the corners, so the joint coverage is at least
-    ``confidence``.
+    ``confidence``. When :attr:`ErrorRates.window_fpr_high` is known, the lower bound also
+    allows for a window whose false-positive rate is that high (bursty false positives).
 
     When the measured sensitivity cannot be told apart from the false-positive rate (a tier that
     rarely catches the category, or too few labelled positives), no point estimate is possible;
@@ -156,6 +163,8 @@ def corrected_rate(k: int, n: int, errors: ErrorRates, confidence: float = 0.95)
     pos, neg = errors.tp + errors.fn, errors.fp + errors.tn
     q, se, fpr = rate(k, n, each), rate(errors.tp, pos, each), rate(errors.fp, neg, each)
     q_low, q_high, se_low, se_high, fpr_low, fpr_high = q.low, q.high, se.low, se.high, fpr.low, fpr.high
+    if errors.window_fpr_high is not None:  # a bad window's false positives, not the average's
+        fpr_high = max(fpr_high, errors.window_fpr_high)
     if se_low <= fpr_high:
         low = max(0.0, (q_low - fpr_high) / (1 - fpr_high)) if fpr_high < 1 else 0.0
         return Rate(k, n, math.nan, low, 1.0, confidence, "bounds")

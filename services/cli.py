@@ -11,7 +11,7 @@ from services.commands.check_config import check_config
 from services.commands.dashboard import dashboard
 from services.commands.demo import demo
 from services.commands.eval_drift import eval_drift
-from services.commands.harm import classify, eval_harm, train_harm
+from services.commands.harm import classify, eval_harm, measure_tiers, train_harm
 from services.commands.incidents import app as incidents_app
 from services.commands.pipeline import migrate, rebaseline, run, worker
 from services.commands.prometheus_rules import export_prometheus_rules
@@ -43,6 +43,7 @@ app.command()(dashboard)
 app.command("train-harm")(train_harm)
 app.command()(classify)
 app.command("eval-harm")(eval_harm)
+app.command("measure-tiers")(measure_tiers)
 app.command()(score)
 app.command()(whatif)
 

@@ -21,6 +21,7 @@ WINDOW_GAUGES: dict[tuple[str, frozenset[str]], str] = {
     ("harm_rate", frozenset({"category"})): "lookout_harm_rate",
     ("harm_rate", frozenset({"category", "segment"})): "lookout_harm_rate_by_segment",
     ("harm_rate", frozenset({"category", "model_version"})): "lookout_harm_rate_by_model_version",
+    ("harm_rate_corrected", frozenset({"category"})): "lookout_harm_rate_corrected",  # Rogan-Gladen
     ("any_harm_rate", frozenset()): "lookout_any_harm_rate",
     ("drift_p_value", frozenset({"detector"})): "lookout_embedding_drift_p_value",
     ("drift_statistic", frozenset({"detector"})): "lookout_embedding_drift_score",

@@ -36,9 +36,10 @@ from pipelines.alerting.metrics import Matcher
 from pipelines.drift.cusum import Cusum, threshold_for_alpha
 from pipelines.embedding import Embedder, make_embedder, texts_for_embedding
 from pipelines.harm import CATEGORIES as HARM_CATEGORIES
-from pipelines.harm.rules import apply_rules
+from pipelines.harm.tiers import HarmTiers, TierSettings, TurnVerdict
 from pipelines.harm_rates import canary_recall, window_harm
 from pipelines.monitor import DriftSettings, Reference, drift, volume, window_rng
+from pipelines.rates import ErrorRates
 from pipelines.topics import TopicModel, fit_topics
 from pipelines.windows import EPOCH, Window, closable, watermark, window_of
 from services.config.bundle import LookoutConfig
@@ -132,7 +133,9 @@ class PipelineWorker:
         self.seed = seed
         self.settings = drift_settings(config)
         self.harm = configs.harm
-        self._flag_thresholds = configs.harm.flag_thresholds()
+        self._tiers: HarmTiers | None = None  # loaded on first use (the model takes a few seconds)
+        measured = configs.harm.error_rates
+        self._error_rates = {c: ErrorRates(**m.model_dump()) for c, m in measured.categories.items()} if measured else None
         self.alerting = self._configured_alerting = alerting_config(configs.alerts, configs.escalation)
         # None: records stay in the window results and the stored state, nothing is sent.
         self.notifier = notifier
@@ -243,10 +246,10 @@ class PipelineWorker:
         turns = self.store.window_events(window.start, window.end, max_seq=max_seq)
         rng = window_rng(self.seed, (window.start - EPOCH).total_seconds())
         result: dict[str, Any] = {"volume": volume(turns)}
-        decisions = [self.decide_harm(t) for t in turns]
+        decisions = self.decide_harm(turns)
         flags = [flagged for flagged, _ in decisions]
         review = [item for _, item in decisions if item is not None]
-        result["harm"] = window_harm(turns, flags, categories=HARM_CATEGORIES)
+        result["harm"] = window_harm(turns, flags, categories=HARM_CATEGORIES, error_rates=self._error_rates)
         # The red team's registered probes (the simulator's canary bank): the monitor's own recall.
         result["canary"], canary_trail = canary_recall(turns, flags, CANARY_PROBES, (state.get("totals") or {}).get("canary") or ())
         result["harm"]["review_enqueued"] = len(review)
@@ -290,15 +293,35 @@ class PipelineWorker:
             self.notifier.deliver(out["records"])
         return row, new_state
 
-    def decide_harm(self, turn: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any] | None]:
-        """The categories a turn is flagged for (each with the tier that flagged it), and the
-        review-queue entry it earns, if any: every flag of severity 3 or more, and any score
-        inside its category's review band (where the automatic tiers are least sure)."""
-        scores = apply_rules(turn["prompt"], turn["response"]).scores
-        flagged = {c: "rules" for c, score in scores.items() if score >= self._flag_thresholds[c]}
+    @property
+    def tiers(self) -> HarmTiers:
+        """Tiers 1 and 2 as ``harm_categories.yaml`` sets them (thresholds, tiers, classifier mode)."""
+        if self._tiers is None:
+            from pipelines.harm.classifier import load_harm_classifier
+
+            c = self.harm.classifier
+            encode = self.embedder.encode if c.mode != "text" else None
+            self._tiers = HarmTiers(
+                load_harm_classifier(encode=encode),
+                TierSettings.from_categories(self.harm.categories, cascade_band=c.cascade_band, not_on_responses=c.not_on_responses),
+                mode=c.mode,
+            )
+        return self._tiers
+
+    def decide_harm(self, turns: list[dict[str, Any]]) -> list[tuple[dict[str, str], dict[str, Any] | None]]:
+        """For each turn: the categories it is flagged for (each with the tier that flagged it),
+        and the review-queue entry it earns, if any: every flag of severity 3 or more, and any
+        score inside its category's review band (where the automatic tiers are least sure)."""
+        verdicts = self.tiers.classify_turns([t["prompt"] for t in turns], [t["response"] for t in turns])
+        return [self._review(turn, v) for turn, v in zip(turns, verdicts)]
+
+    def _review(self, turn: dict[str, Any], verdict: TurnVerdict) -> tuple[dict[str, str], dict[str, Any] | None]:
+        flagged = dict(verdict.flagged)
         candidates = []
-        for category, score in scores.items():
+        for category, score in verdict.scores.items():
             cat = self.harm.categories[category]
+            if "human_review" not in cat.tiers:
+                continue
             low, high = cat.thresholds.review_band
             if category in flagged and cat.severity >= 3:
                 candidates.append((2, cat.severity, score, category, "high_severity"))
@@ -307,7 +330,8 @@ class PipelineWorker:
         if not candidates:
             return flagged, None
         _, _, score, category, reason = max(candidates)
-        item = {"event_id": turn["event_id"], "category": category, "score": score, "tier": "rules",
+        tier = flagged.get(category) or verdict.score_tiers[category]
+        item = {"event_id": turn["event_id"], "category": category, "score": round(score, 6), "tier": tier,
                 "flagged": category in flagged, "reason": reason}  # fmt: skip
         return flagged, item
 

@@ -100,7 +100,7 @@ BAD_ALERTS = {
     "label-reserved.yaml": [f"{A}: rules[0].labels: label 'severity' is set by the engine; choose another name"],
     "metric-unknown-category.yaml": [f"{A}: rules[0].metric: unknown category 'pii'; valid: {CATS}"],
     "metric-unknown-series.yaml": [
-        f"{A}: rules[0].metric: unknown series 'harm_rat'; valid: harm_rate, any_harm_rate, drift_p_value, "
+        f"{A}: rules[0].metric: unknown series 'harm_rat'; valid: harm_rate, harm_rate_corrected, any_harm_rate, drift_p_value, "
         "drift_statistic, drift_detected, cusum_statistic, cusum_drift, volume, latency_p50, latency_p95, canary_recall "
         """(got 'harm_rat{category="privacy_pii"}')"""
     ],
@@ -111,7 +111,7 @@ BAD_ALERTS = {
     "op-unknown.yaml": [f"{A}: rules[0].op: Input should be '>', '>=', '<' or '<=' (got '=>')"],
     "severity-unknown.yaml": [f"{A}: rules[0].severity: unknown severity 'page'; valid: critical, warning, ticket"],
     "threshold-percent-on-latency.yaml": [f"{A}: rules[8].threshold: a percentage suits a rate, not latency_p95 (got '25%')"],
-    "use-ci-on-volume.yaml": [f"{A}: rules[7].use: ci_lower exists only for rates (any_harm_rate, canary_recall, harm_rate), not volume"],
+    "use-ci-on-volume.yaml": [f"{A}: rules[7].use: ci_lower exists only for rates (any_harm_rate, canary_recall, harm_rate, harm_rate_corrected), not volume"],
 }
 
 BAD_ESCALATION = {

@@ -16,6 +16,7 @@ from pipelines.alerting import rules as R
 from pipelines.alerting.metrics import Sample, extract, parse_selector
 from pipelines.harm_rates import window_harm
 from pipelines.monitor import volume
+from pipelines.rates import ErrorRates
 from services.config.alerts import load_alerts_config
 from services.config.base import repo_configs_dir
 
@@ -106,7 +107,11 @@ def window(n=50, pii=0, harass_v2=0, v2=0, latency=900.0):
         flags[n - 1 - i] = {"privacy_pii": "rules"}
     from pipelines.harm import CATEGORIES
 
-    return {"volume": volume(turns), "harm": window_harm(turns, flags, categories=CATEGORIES)}
+    return {"volume": volume(turns), "harm": window_harm(turns, flags, categories=CATEGORIES, error_rates=ERRORS)}
+
+
+# The tiers' measured errors on privacy_pii: every leak caught, 0.3 % of clean turns misread.
+ERRORS = {"privacy_pii": ErrorRates(tp=200, fn=0, fp=150, tn=50_000)}
 
 
 @pytest.fixture(scope="module")
@@ -123,11 +128,21 @@ def replay(rules, results):
     return out
 
 
-def test_shipped_pii_rules_one_leak_tells_the_team_two_page_at_once(shipped):
-    out = replay(shipped.threshold_rules(), [window(), window(pii=1), window(), window(pii=2), window(), window(), window()])
+def test_shipped_pii_rules_one_leak_tells_the_team_several_page_at_once(shipped):
+    out = replay(shipped.threshold_rules(), [window(), window(pii=1), window(), window(pii=5), window(), window(), window()])
     assert ["PiiLeakSingle" in names for names in out] == [False, True, True, True, True, True, False]
     # keep_firing_for 15m bridges two quiet windows; the third resolves it.
     assert ["PiiLeak" in names for names in out] == [False, False, False, True, True, True, False]
+
+
+def test_the_pii_page_discounts_what_the_tiers_false_positives_explain(shipped):
+    """Two flags in 50 turns are within what a 0.3 % false-positive rate produces now and then:
+    the raw lower bound (about 0.5 %) would page, the corrected one does not; five page."""
+    two = window(pii=2)
+    raw = two["harm"]["categories"]["privacy_pii"]
+    assert raw["low"] > 0.001 and raw["corrected"]["low"] <= 0.001
+    assert "PiiLeak" not in replay(shipped.threshold_rules(), [two])[-1]
+    assert "PiiLeak" in replay(shipped.threshold_rules(), [window(pii=5)])[-1]
 
 
 def test_ci_lower_needs_more_evidence_than_the_point_estimate():
@@ -181,7 +196,7 @@ def test_a_drift_test_that_did_not_run_gives_no_sample():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("harm_rat", "unknown series 'harm_rat'; valid: harm_rate, any_harm_rate"),
+        ("harm_rat", "unknown series 'harm_rat'; valid: harm_rate, harm_rate_corrected, any_harm_rate"),
         ('harm_rate{segment="x"}', "harm_rate has labels {category} or {category,segment} or {category,model_version}, not {segment}"),
         ('volume{segment=~"("}', "bad regular expression '('"),
         ("volume{segment=x}", 'expected a matcher such as severity="critical"'),

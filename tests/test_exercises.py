@@ -7,11 +7,7 @@ import pytest
 
 from pipeline_helpers import config_dir
 from services.scoring import available_exercises, exercise_config, exercises_dir, score_scenarios
-from services.worker import PipelineWorker
 from simulators.scenario import load_scenario
-
-# Exercises whose reference solution relies on the tier-2 classifier flagging what rules miss.
-NEEDS_CLASSIFIER = ("tiered-harm",)
 
 
 def test_there_are_at_least_six_exercises_each_with_a_goal_a_solution_and_a_write_up():
@@ -28,8 +24,6 @@ def test_there_are_at_least_six_exercises_each_with_a_goal_a_solution_and_a_writ
 @pytest.mark.slow
 @pytest.mark.parametrize("name", available_exercises())
 def test_the_solution_meets_the_goals_and_the_default_does_not(tmp_path, name):
-    if name in NEEDS_CLASSIFIER and not hasattr(PipelineWorker, "tiers"):
-        pytest.skip(f"{name} needs the tier-2 classifier in the worker (the rules tier alone flags too few leaks to page in time)")
     base = config_dir(tmp_path)
     verdicts = {}
     for solution in (False, True):

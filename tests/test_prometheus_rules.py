@@ -69,7 +69,7 @@ def test_every_rule_is_exported_with_its_labels_and_annotations(shipped):
     pii = next(r for r in alerts if r["alert"] == "PiiLeak")
     assert pii == {
         "alert": "PiiLeak",
-        "expr": 'lookout_harm_rate_ci_lower{category="privacy_pii"} > 0.001',
+        "expr": 'lookout_harm_rate_corrected_ci_lower{category="privacy_pii"} > 0.001',
         "keep_firing_for": "15m",
         "labels": {"severity": "critical", "team": "privacy-office"},
         "annotations": {"summary": "Responses are leaking customer personal data", "runbook_url": "docs/runbooks/pii-leak.md"},

@@ -14,6 +14,7 @@ A selector names every label of the series it wants (``=``, ``!=``, ``=~``, ``!~
 
     harm_rate{category="privacy_pii"}                       the whole-window rate
     harm_rate{category="privacy_pii",segment=~".+"}         one series per segment
+    harm_rate_corrected{category="privacy_pii"}             corrected for the tiers' errors
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from typing import Any
 # name -> the label sets a series of that name may carry (a selector must name one of them).
 SERIES: dict[str, tuple[frozenset[str], ...]] = {
     "harm_rate": (frozenset({"category"}), frozenset({"category", "segment"}), frozenset({"category", "model_version"})),
+    # The rate corrected for the tiers' measured errors (Rogan-Gladen), whole window only.
+    "harm_rate_corrected": (frozenset({"category"}),),
     "any_harm_rate": (frozenset(),),
     "drift_p_value": (frozenset(), frozenset({"detector"})),
     "drift_statistic": (frozenset(), frozenset({"detector"})),
@@ -37,7 +40,7 @@ SERIES: dict[str, tuple[frozenset[str], ...]] = {
     "latency_p95": (frozenset(),),
     "canary_recall": (frozenset(),),
 }
-RATE_SERIES = frozenset({"harm_rate", "any_harm_rate", "canary_recall"})
+RATE_SERIES = frozenset({"harm_rate", "harm_rate_corrected", "any_harm_rate", "canary_recall"})
 OPS = (">", ">=", "<", "<=")
 
 
@@ -85,6 +88,10 @@ def extract(result: Mapping[str, Any]) -> list[Sample]:
     harm = result.get("harm") or {}
     for category, r in (harm.get("categories") or {}).items():
         out.append(_rate("harm_rate", {"category": category}, r))
+        if (c := r.get("corrected")) and r.get("n"):
+            # With only bounds known (a tier too blind to correct), the value is the lower bound.
+            value = c["rate"] if c["rate"] is not None else c["low"]
+            out.append(Sample("harm_rate_corrected", {"category": category}, float(value), float(c["low"]), float(c["high"]), int(r["k"]), int(r["n"])))
         for key in ("segment", "model_version"):
             for group, gr in ((harm.get(f"by_{key}") or {}).get(category) or {}).items():
                 out.append(_rate("harm_rate", {"category": category, key: group}, gr))

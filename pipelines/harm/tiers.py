@@ -48,6 +48,8 @@ class TierSettings:
     review_bands: Mapping[str, tuple[float, float]]
     tiers: Mapping[str, tuple[str, ...]]
     cascade_band: tuple[float, float] = (0.3, 0.9)
+    # Categories the classifier does not judge on bot responses in :meth:`HarmTiers.classify_turns`.
+    not_on_responses: frozenset[str] = frozenset()
 
     def __post_init__(self):
         for name in ("thresholds", "review_bands", "tiers"):
@@ -65,13 +67,16 @@ class TierSettings:
         return cls({c: flag for c in CATEGORIES}, {c: band for c in CATEGORIES}, {c: all_tiers for c in CATEGORIES})
 
     @classmethod
-    def from_categories(cls, categories: Mapping, cascade_band: tuple[float, float] = (0.3, 0.9)) -> TierSettings:
+    def from_categories(
+        cls, categories: Mapping, cascade_band: tuple[float, float] = (0.3, 0.9), not_on_responses: Sequence[str] = ()
+    ) -> TierSettings:
         """From objects with ``thresholds.flag``, ``thresholds.review_band`` and ``tiers`` (the config models)."""
         return cls(
             thresholds={n: c.thresholds.flag for n, c in categories.items()},
             review_bands={n: tuple(c.thresholds.review_band) for n, c in categories.items()},
             tiers={n: tuple(c.tiers) for n, c in categories.items()},
             cascade_band=cascade_band,
+            not_on_responses=frozenset(not_on_responses),
         )
 
 
@@ -179,7 +184,8 @@ class HarmTiers:
         if self._cls_cats and n:
             p = self.probabilities(prompts + responses, ["prompt"] * n + ["response"] * n)[:, self._cls_cols]
             p_prompt, p_resp = p[:n], p[n:]
-            resp_cats = [c for c in self._cls_cats if c != PROMPT_CATEGORY]
+            skip = self.settings.not_on_responses
+            resp_cats = [c for c in self._cls_cats if c != PROMPT_CATEGORY and c not in skip]
             resp_idx = np.array([cls_cols[c] for c in resp_cats], dtype=int)
             resp_p = p_resp[:, resp_idx]
             resp_total = resp_p.sum(axis=1)

@@ -120,6 +120,18 @@ class ClassifierSettings(Strict):
         "the uncertain ones; full: both heads on every event (about 40 events/s on 2 cores).",
     )
     cascade_band: tuple[Probability, Probability] = (0.3, 0.9)
+    not_on_responses: tuple[str, ...] = Field(
+        default=(),
+        description="Categories the classifier does not judge on bot responses in the pipeline (the rules still do).",
+    )
+
+    @field_validator("not_on_responses")
+    @classmethod
+    def _known_categories(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        unknown = [n for n in names if n not in CATEGORIES]
+        if unknown:
+            raise ValueError(f"unknown categories: {', '.join(unknown)} (valid: {', '.join(CATEGORIES)})")
+        return names
 
     @field_validator("cascade_band")
     @classmethod
@@ -136,6 +148,7 @@ class MeasuredCounts(Strict):
     fn: int = Field(strict=True, ge=0)
     fp: int = Field(strict=True, ge=0)
     tn: int = Field(strict=True, ge=0)
+    window_fpr_high: float | None = Field(default=None, ge=0, lt=1)
 
 
 class ErrorRatesFile(Strict):
