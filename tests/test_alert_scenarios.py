@@ -12,6 +12,7 @@ from pipelines.alerting import engine
 from pipelines.harm import CATEGORIES
 from pipelines.harm_rates import window_harm
 from pipelines.monitor import volume
+from pipelines.rates import ErrorRates
 from services.config.alerts import load_alerts_config
 from services.config.base import repo_configs_dir
 from services.config.escalation import alerting_config, load_escalation_config
@@ -34,7 +35,12 @@ def window(n=50, **flagged: int) -> dict:
         for _ in range(k):
             flags[i] = {category: "rules"}
             i += 1
-    return {"volume": volume(turns), "harm": window_harm(turns, flags, categories=CATEGORIES)}
+    return {"volume": volume(turns), "harm": window_harm(turns, flags, categories=CATEGORIES, error_rates=ERRORS)}
+
+
+# The tiers' measured errors on privacy_pii (PiiLeak pages on the corrected rate): every leak
+# caught, 0.3 % of clean turns misread.
+ERRORS = {"privacy_pii": ErrorRates(tp=200, fn=0, fp=150, tn=50_000)}
 
 
 def replay(cfg, windows):
@@ -51,7 +57,7 @@ def replay(cfg, windows):
 
 
 def test_a_pii_leak_pages_escalates_mitigates_and_resolves(cfg):
-    windows = [window()] * 6 + [window(privacy_pii=2)] * 4 + [window()] * 5
+    windows = [window()] * 6 + [window(privacy_pii=3)] * 4 + [window()] * 5
     state, log = replay(cfg, windows)
     both = ["PiiLeak", "PiiLeakSingle"]
     assert (log[30][0], log[30][2]) == ([], [])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -32,9 +33,12 @@ class BackgroundServer:
                 raise RuntimeError(f"the API did not start on {self.url} (is the port in use?)")
             time.sleep(0.05)
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 45.0) -> bool:
+        """Ask the server to exit and wait for it (its shutdown waits up to 30 s for the pipeline
+        worker to finish its window); False if it is still running after ``timeout``."""
         self.server.should_exit = True
-        self.thread.join(timeout=10)
+        self.thread.join(timeout=timeout)
+        return not self.thread.is_alive()
 
 
 def _start_dashboard(port: int, api_url: str) -> subprocess.Popen:
@@ -128,5 +132,11 @@ Press Ctrl-C to stop.
                 dash.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 dash.kill()
-        server.stop()
-        typer.echo("stopped.")
+        stopped = server.stop()
+        typer.echo("stopped." if stopped else "stopped (the pipeline worker was still busy; not waiting for it).")
+        if not stopped:
+            # A daemon thread deep in native code (the embedding model) can hang interpreter
+            # shutdown; the demo's store is disposable, so leave without waiting.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(0)
