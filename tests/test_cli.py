@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import REPO, free_port
+from pipeline_helpers import config_dir
 from services.cli import app
 
 runner = CliRunner()
@@ -76,9 +77,11 @@ def test_demo_streams_events_into_the_service_until_ctrl_c(tmp_path):
     port, dash_port = free_port(), free_port()
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "services", "demo", "--port", str(port), "--speed", "3000", "--dashboard-port", str(dash_port)],
+        [sys.executable, "-m", "services", "demo", "--port", str(port), "--speed", "3000", "--dashboard-port", str(dash_port),
+         "--events", "1500"],
         cwd=tmp_path,  # the demo's var/demo.db goes here
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        # The fast embedder: this test is about the wiring and Ctrl-C, not the model.
+        env={**os.environ, "PYTHONPATH": str(REPO), "LOOKOUT_CONFIG_DIR": str(config_dir(tmp_path))},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -92,7 +92,8 @@ def demo(
 
     if not keep_data:
         _reset_sqlite(DEMO_DB)
-    settings = Settings(database_url=f"sqlite:///{DEMO_DB}", api_key=None)
+    # Like `lookout serve`, the demo runs with LOOKOUT_CONFIG_DIR when it is set.
+    settings = Settings(database_url=f"sqlite:///{DEMO_DB}", api_key=None, config_dir=Settings.from_env().config_dir)
     server = BackgroundServer(create_app(settings, on_action=mitigate), "127.0.0.1", port)
     server.start()
     dash = _start_dashboard(dashboard_port, server.url) if with_dashboard else None
