@@ -82,6 +82,9 @@ def test_demo_streams_events_into_the_service_until_ctrl_c(tmp_path):
         cwd=tmp_path,  # the demo's var/demo.db goes here
         # The fast embedder: this test is about the wiring and Ctrl-C, not the model.
         env={**os.environ, "PYTHONPATH": str(REPO), "LOOKOUT_CONFIG_DIR": str(config_dir(tmp_path))},
+        # As in a terminal: a shell running this suite in the background ignores SIGINT, and its
+        # children would inherit that (then Ctrl-C never reaches the demo).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
