@@ -50,18 +50,19 @@ def _no_repeats(values: tuple[str, ...]) -> tuple[str, ...]:
     return values
 
 
+def _ordered_band(band: tuple[float, float]) -> tuple[float, float]:
+    if band[0] >= band[1]:
+        raise ValueError(f"low ({band[0]:g}) must be below high ({band[1]:g})")
+    return band
+
+
 class Thresholds(Strict):
     """When a score flags an event, and which scores go to people for review."""
 
     flag: float = Field(strict=True, gt=0, lt=1)
     review_band: tuple[Probability, Probability]
 
-    @field_validator("review_band")
-    @classmethod
-    def _ordered(cls, band: tuple[float, float]) -> tuple[float, float]:
-        if band[0] >= band[1]:
-            raise ValueError(f"low ({band[0]:g}) must be below high ({band[1]:g})")
-        return band
+    _ordered = field_validator("review_band")(_ordered_band)
 
     @model_validator(mode="after")
     def _band_brackets_flag(self) -> Thresholds:
@@ -133,12 +134,7 @@ class ClassifierSettings(Strict):
             raise ValueError(f"unknown categories: {', '.join(unknown)} (valid: {', '.join(CATEGORIES)})")
         return names
 
-    @field_validator("cascade_band")
-    @classmethod
-    def _ordered(cls, band: tuple[float, float]) -> tuple[float, float]:
-        if band[0] >= band[1]:
-            raise ValueError(f"low ({band[0]:g}) must be below high ({band[1]:g})")
-        return band
+    _ordered = field_validator("cascade_band")(_ordered_band)
 
 
 class MeasuredCounts(Strict):
