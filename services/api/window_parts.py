@@ -6,7 +6,14 @@ are dotted paths into the result, so a page asks for exactly what it draws:
 
     GET /v1/windows/parts?part=harm.categories&part=harm.any_harm&limit=500
 
-The window's own columns (start, end, counts, drift verdict) always come along.
+A ``*`` stands for every key at its level, so a chart can skip what it does not draw (each harm
+category also carries a corrected rate with its own interval):
+
+    GET /v1/windows/parts?part=harm.categories.*.rate&part=harm.categories.*.k&limit=500
+
+The database extracts each part's path up to its first ``*`` (SQLite's ``json_extract``,
+PostgreSQL's ``#>``); the rest is picked here. A missing part, or one whose value is null, is left
+out. The window's own columns (start, end, counts, drift verdict) always come along.
 """
 
 from __future__ import annotations
@@ -23,7 +30,9 @@ from services.errors import ApiError, ErrorBody
 from services.settings import DEFAULT_STREAM
 
 router = APIRouter(prefix="/v1", tags=["pipeline"])
-_PART = re.compile(r"[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)*")
+_NAME = r"[a-z_][a-z0-9_]*"
+_PART = re.compile(rf"{_NAME}(\.({_NAME}|\*))*")
+_MISSING = object()
 
 
 class WindowPartsOut(BaseModel):
@@ -42,25 +51,46 @@ class WindowPartsPage(BaseModel):
 
 
 def pick(result: dict[str, Any], paths: list[str]) -> dict[str, Any]:
-    """The sub-dict of ``result`` holding just ``paths`` (missing ones are left out).
+    """The sub-dict of ``result`` holding just ``paths`` (missing ones are left out; ``*`` is every key).
 
     >>> pick({"harm": {"n": 5, "categories": {"x": 1}}, "drift": {}}, ["harm.categories"])
     {'harm': {'categories': {'x': 1}}}
+    >>> pick({"c": {"a": {"k": 1, "m": 2}, "b": {"k": 3}}}, ["c.*.k"])
+    {'c': {'a': {'k': 1}, 'b': {'k': 3}}}
     """
     out: dict[str, Any] = {}
     for path in paths:
-        keys = path.split(".")
-        src: Any = result
-        for key in keys:
-            if not isinstance(src, dict) or key not in src:
-                break
-            src = src[key]
-        else:
-            dst = out
-            for key in keys[:-1]:
-                dst = dst.setdefault(key, {})
-            dst[keys[-1]] = src
+        found = _prune(result, path.split("."))
+        if found is not _MISSING:
+            _merge(out, found)
     return out
+
+
+def _prune(src: Any, keys: list[str]) -> Any:
+    if not keys:
+        return src
+    if not isinstance(src, dict):
+        return _MISSING
+    head, rest = keys[0], keys[1:]
+    if head == "*":
+        return {k: got for k, v in src.items() if (got := _prune(v, rest)) is not _MISSING}
+    if head not in src or (got := _prune(src[head], rest)) is _MISSING:
+        return _MISSING
+    return {head: got}
+
+
+def _merge(into: dict[str, Any], more: dict[str, Any]) -> None:
+    for key, value in more.items():
+        if isinstance(value, dict) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = value
+
+
+def _prefix(part: str) -> tuple[str, ...]:
+    """The part's keys before its first ``*``: what the database extracts."""
+    keys = part.split(".")
+    return tuple(keys[:keys.index("*")] if "*" in keys else keys)
 
 
 @router.get("/windows/parts", response_model=WindowPartsPage, responses={422: {"model": ErrorBody}})
@@ -74,6 +104,22 @@ def get_window_parts(
 ) -> WindowPartsPage:
     bad = [p for p in part if not _PART.fullmatch(p)]
     if bad:
-        raise ApiError(422, "part", f"{bad[0]!r} is not a dotted path such as harm.categories")
-    rows = store.list_windows(stream, since=since, until=until, limit=limit)
-    return WindowPartsPage(windows=[WindowPartsOut.model_validate({**r, "result": pick(r["result"], part)}) for r in rows])
+        raise ApiError(422, "part", f"{bad[0]!r} is not a dotted path such as harm.categories or harm.categories.*.rate")
+    if since is not None and until is not None and until <= since:
+        raise ApiError(422, "until", f"until ({until.isoformat()}) must be after since ({since.isoformat()})")
+    prefixes = list(dict.fromkeys(_prefix(p) for p in part))
+    rows = store.list_window_parts(stream, prefixes, since=since, until=until, limit=limit)
+    windows = []
+    for r in rows:
+        extracted: dict[str, Any] = {}
+        for keys, value in zip(prefixes, r.pop("parts")):
+            if value is not None:
+                _merge(extracted, _nest(keys, value))
+        windows.append(WindowPartsOut.model_validate({**r, "result": pick(extracted, part)}))
+    return WindowPartsPage(windows=windows)
+
+
+def _nest(keys: tuple[str, ...], value: Any) -> dict[str, Any]:
+    for key in reversed(keys[1:]):
+        value = {key: value}
+    return {keys[0]: value}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -50,10 +51,12 @@ class PipelineStoreMixin:
 
         Every event with a smaller ``seq`` is committed (see ``SEQ_BARRIER_LOCK``).
         """
+        # One scalar subquery per aggregate: SQLite answers a lone min() or max() from the index,
+        # but scans the whole table for several in one SELECT (10 ms per step at 20,000 events).
         query = select(
-            type_coerce(func.min(events.c.ts), UtcDateTime()),
-            type_coerce(func.max(events.c.ts), UtcDateTime()),
-            func.max(events.c.seq),
+            type_coerce(select(func.min(events.c.ts)).scalar_subquery(), UtcDateTime()),
+            type_coerce(select(func.max(events.c.ts)).scalar_subquery(), UtcDateTime()),
+            select(func.max(events.c.seq)).scalar_subquery(),
         )
         with self.engine.begin() as conn:
             if self.engine.dialect.name == "postgresql":
@@ -143,6 +146,40 @@ class PipelineStoreMixin:
         query = query.order_by(window_stats.c.window_start.desc()).limit(limit)
         with self.engine.connect() as conn:
             rows = [dict(r._mapping) for r in conn.execute(query)]
+        return rows[::-1]
+
+    def list_window_parts(
+        self, stream: str, paths: Sequence[Sequence[str]], *, since: datetime | None = None,
+        until: datetime | None = None, limit: int = 500,
+    ) -> list[dict[str, Any]]:
+        """Closed windows in time order (the latest ``limit``) with the window's own columns and, in
+        ``parts``, the value at each of ``paths`` (key sequences into the result; ``None`` where a
+        path is missing). The database extracts them, so a window's whole result (about 15 KB of
+        JSON) is neither sent to Python nor parsed there.
+        """
+        if not paths:
+            raise ValueError("paths must name at least one path into the result")
+        result = window_stats.c.result
+        if self.engine.dialect.name == "sqlite":
+            # With two or more paths json_extract returns a JSON array, which keeps true/false
+            # (alone it would give a bare 1/0); one path is asked for twice.
+            json_paths = ["$" + "".join(f'."{key}"' for key in path) for path in paths]
+            parts = func.json_extract(result, *(json_paths * 2 if len(json_paths) == 1 else json_paths))
+        else:
+            parts = func.json_build_array(*(result[tuple(path)] for path in paths))
+        query = select(window_stats.c.stream, window_stats.c.window_start, window_stats.c.window_end,
+                       window_stats.c.n_events, window_stats.c.late_events, window_stats.c.drift_p_value,
+                       window_stats.c.drifted, parts.label("parts")).where(window_stats.c.stream == stream)
+        if since is not None:
+            query = query.where(window_stats.c.window_start >= since)
+        if until is not None:
+            query = query.where(window_stats.c.window_start < until)
+        query = query.order_by(window_stats.c.window_start.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(query)]
+        for row in rows:
+            values = json.loads(row["parts"]) if isinstance(row["parts"], (str, bytes)) else row["parts"]
+            row["parts"] = values[:len(paths)]
         return rows[::-1]
 
     # -- drift references -----------------------------------------------------------------------
