@@ -1,4 +1,14 @@
-"""Pure chart builders: plain data in (the service's JSON), a plotly figure or plain rows out.
+"""Pure chart builders: plain data in (the service's JSON), a Vega-Lite spec (a dict for
+``st.vega_lite_chart``) or plain rows out.
+
+Vega-Lite rather than plotly: Streamlit loads plotly.js (4.7 MB of script) in the browser for the
+first plotly chart of every page visit, which alone took 1-5 s per page on two busy cores; its
+Vega bundle is a fraction of that, and a spec is a plain dict that costs nothing to build (plotly's
+figure validation took 0.5 s for the harm chart over 300 windows). Each chart's data travels in
+named ``datasets`` (Streamlit sends them as Arrow), so tests read a chart's data by name.
+
+Event-derived text (segment names, topic terms, ids) reaches Vega as data; Vega draws labels as
+text and its tooltips escape HTML, so nothing in it is read as markup.
 
 Nothing here does I/O or touches Streamlit, so every builder is tested directly:
 
@@ -13,31 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
-
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
 P_FLOOR = 1e-6  # p-values are drawn on a log axis; a permutation p of 0 cannot be drawn there
-
-
-def _layout(fig: go.Figure, title: str, height: int = 320) -> go.Figure:
-    fig.update_layout(title=title, height=height, margin={"l": 10, "r": 10, "t": 70, "b": 10},
-                      legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"})
-    return fig
-
-
-def plain(text: str) -> str:
-    """Event-derived text (segment names, topic terms) for a plotly label, shown literally.
-
-    Plotly reads a few HTML tags in labels (``<b>``, ``<a href>``); escaping ``&`` and ``<``
-    turns any such tag back into the characters it was made of.
-    """
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _rgba(hex_color: str, alpha: float) -> str:
-    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
 
 
 # ---- shaping: windows JSON -> flat rows ---------------------------------------------------------
@@ -82,90 +69,133 @@ def pooled_breakdown(windows: Iterable[Mapping[str, Any]], key: str, category: s
     return [{"group": g, "k": k, "n": n, "rate": k / n if n else 0.0} for g, (k, n) in sorted(totals.items())]
 
 
-# ---- figures --------------------------------------------------------------------------------------
+# ---- figures (Vega-Lite specs) ---------------------------------------------------------------------
 
-def traffic_chart(windows: Sequence[Mapping[str, Any]]) -> go.Figure:
-    """Turns per window, late events stacked on top."""
-    x = [w["window_start"] for w in windows]
-    fig = go.Figure([go.Bar(x=x, y=[w["n_events"] for w in windows], name="turns", marker_color=PALETTE[0]),
-                     go.Bar(x=x, y=[w.get("late_events", 0) for w in windows], name="late", marker_color=PALETTE[3])])
-    fig.update_layout(barmode="stack")
-    return _layout(fig, "Traffic per window", height=260)
+Spec = dict[str, Any]
+UTC_TIME = {"type": "temporal", "scale": {"type": "utc"}, "axis": {"format": "%m-%d %H:%M", "labelOverlap": True}}
 
 
-def drift_chart(rows: Sequence[Mapping[str, Any]], alpha: float, statistic_of: str | None = None) -> go.Figure:
-    """p-value per detector (log axis, α as a dashed line) above; below, the statistic of
-    ``statistic_of`` (default: the first detector), since detectors' statistics share no scale.
-    Drifted windows are marked with a cross.
-    """
-    detectors = list(dict.fromkeys(r["detector"] for r in rows))
-    statistic_of = statistic_of or (detectors[0] if detectors else None)
-    # α is a trace rather than a shape, so it sits in the legend and hover like the detectors.
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.06, row_heights=[0.6, 0.4])
-    for i, name in enumerate(detectors):
-        mine = [r for r in rows if r["detector"] == name]
-        color = PALETTE[i % len(PALETTE)]
-        x = [r["window_start"] for r in mine]
-        p = [None if r["p_value"] is None else max(r["p_value"], P_FLOOR) for r in mine]
-        fig.add_trace(go.Scatter(x=x, y=p, name=name, legendgroup=name, mode="lines+markers", line={"color": color},
-                                 marker={"symbol": ["x" if r["drifted"] else "circle" for r in mine], "size": 8}), 1, 1)
-        if name == statistic_of:
-            fig.add_trace(go.Scatter(x=x, y=[r["statistic"] for r in mine], name=f"{name} statistic",
-                                     legendgroup=name, showlegend=False, mode="lines", line={"color": color}), 2, 1)
+def chart(title: str, height: int, datasets: Mapping[str, Sequence[Mapping[str, Any]]], **spec: Any) -> Spec:
+    """A Vega-Lite spec with a title, a fixed height, the container's width and named datasets."""
+    return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "title": title, "height": height,
+            "width": "container", "datasets": {k: list(v) for k, v in datasets.items()}, **spec}
+
+
+def time_x(field: str = "window_start", title: str | None = None) -> dict[str, Any]:
+    return {"field": field, "title": title, **UTC_TIME}
+
+
+def layer_named(spec: Spec, name: str) -> Spec:
+    """The layer of ``spec`` that draws dataset ``name`` (tests and readers look charts up by data)."""
+    return next(layer for layer in spec.get("layer", [spec]) if layer.get("data", {}).get("name") == name)
+
+
+def traffic_chart(windows: Sequence[Mapping[str, Any]]) -> Spec:
+    """Turns per window, late events stacked on top (each bar spans its window)."""
+    rows = []
+    for w in windows:
+        n, late = w["n_events"], w.get("late_events", 0)
+        rows.append({"window_start": w["window_start"], "window_end": w["window_end"], "kind": "turns", "y0": 0, "y1": n})
+        if late:
+            rows.append({"window_start": w["window_start"], "window_end": w["window_end"], "kind": "late", "y0": n, "y1": n + late})
+    return chart("Traffic per window", 260, {"traffic": rows}, data={"name": "traffic"}, mark={"type": "bar"},
+                 encoding={"x": time_x(), "x2": {"field": "window_end"},
+                           "y": {"field": "y0", "type": "quantitative", "title": "turns"}, "y2": {"field": "y1"},
+                           "color": {"field": "kind", "type": "nominal", "title": None,
+                                     "scale": {"domain": ["turns", "late"], "range": [PALETTE[0], PALETTE[3]]}},
+                           "tooltip": [{"field": "window_start", "title": "window"},
+                                       {"field": "kind"}, {"field": "y1", "title": "up to", "type": "quantitative"}]})
+
+
+def drift_chart(rows: Sequence[Mapping[str, Any]], alpha: float) -> Spec:
+    """p-value per detector and window on a log axis, α as a dashed line; a drifted window is a cross."""
+    points = [{**r, "p_value": None if r["p_value"] is None else max(r["p_value"], P_FLOOR)} for r in rows]
     xs = sorted({r["window_start"] for r in rows})
-    if xs:
-        fig.add_trace(go.Scatter(x=[xs[0], xs[-1]], y=[alpha, alpha], name=f"α = {alpha:g}", mode="lines",
-                                 line={"color": "red", "dash": "dash"}, hoverinfo="skip"), 1, 1)
-    fig.update_yaxes(type="log", title_text="p-value", row=1, col=1)
-    fig.update_yaxes(title_text=f"{statistic_of} statistic", row=2, col=1)
-    return _layout(fig, "Drift per window and detector (× = drifted)", height=480)
+    alpha_rows = [{"window_start": xs[0], "alpha": alpha}, {"window_start": xs[-1], "alpha": alpha}] if xs else []
+    detector = {"field": "detector", "type": "nominal", "title": None, "scale": {"range": list(PALETTE)}}
+    return chart("Drift p-value per window and detector (× = drifted)", 300, {"p_values": points, "alpha": alpha_rows}, layer=[
+        {"data": {"name": "p_values"}, "mark": {"type": "line", "point": False},
+         "encoding": {"x": time_x(), "y": {"field": "p_value", "type": "quantitative", "title": "p-value", "scale": {"type": "log"}},
+                      "color": detector}},
+        {"data": {"name": "p_values"}, "mark": {"type": "point", "filled": True, "size": 40},
+         "encoding": {"x": time_x(), "y": {"field": "p_value", "type": "quantitative", "scale": {"type": "log"}},
+                      "color": detector,
+                      "shape": {"field": "drifted", "type": "nominal", "title": "drifted",
+                                "scale": {"domain": [False, True], "range": ["circle", "cross"]}},
+                      "tooltip": [{"field": "window_start", "title": "window"},
+                                  {"field": "detector"}, {"field": "p_value", "format": ".2g"}, {"field": "statistic", "format": ".3g"},
+                                  {"field": "drifted"}]}},
+        {"data": {"name": "alpha"}, "mark": {"type": "line", "strokeDash": [6, 4], "color": "red"},
+         "encoding": {"x": time_x(), "y": {"field": "alpha", "type": "quantitative", "scale": {"type": "log"}},
+                      "tooltip": [{"field": "alpha", "title": "α"}]}},
+    ])
 
 
-def harm_rate_chart(rows: Sequence[Mapping[str, Any]]) -> go.Figure:
+def statistic_chart(rows: Sequence[Mapping[str, Any]], detector: str) -> Spec:
+    """One detector's statistic per window (detectors' statistics share no scale, so one at a time)."""
+    mine = [{"window_start": r["window_start"], "statistic": r["statistic"]} for r in rows if r["detector"] == detector]
+    return chart(f"{detector} statistic", 180, {"statistic": mine}, data={"name": "statistic"},
+                 mark={"type": "line", "color": PALETTE[0]},
+                 encoding={"x": time_x(), "y": {"field": "statistic", "type": "quantitative", "title": "statistic"},
+                           "tooltip": [{"field": "statistic", "format": ".3g"}]})
+
+
+def harm_rate_chart(rows: Sequence[Mapping[str, Any]]) -> Spec:
     """Flag rate per category over windows, each with its confidence band (low..high)."""
-    fig = go.Figure()
-    for i, category in enumerate(dict.fromkeys(r["category"] for r in rows)):
-        mine = [r for r in rows if r["category"] == category]
-        color = PALETTE[i % len(PALETTE)]
-        x = [r["window_start"] for r in mine]
-        # The band is drawn as one closed polygon: upper bounds forward, lower bounds back.
-        fig.add_trace(go.Scatter(x=x + x[::-1], y=[r["high"] for r in mine] + [r["low"] for r in mine][::-1],
-                                 fill="toself", fillcolor=_rgba(color, 0.15), line={"width": 0},
-                                 hoverinfo="skip", legendgroup=category, showlegend=False, name=f"{category} band"))
-        fig.add_trace(go.Scatter(x=x, y=[r["rate"] for r in mine], name=category, legendgroup=category,
-                                 mode="lines+markers", line={"color": color},
-                                 customdata=[[r["k"], r["n"]] for r in mine],
-                                 hovertemplate="%{y:.2%} (%{customdata[0]} of %{customdata[1]})"))
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
-    return _layout(fig, "Flag rate per window, with confidence band", height=380)
+    categories = list(dict.fromkeys(r["category"] for r in rows))
+    color = {"field": "category", "type": "nominal", "title": None,
+             "scale": {"domain": categories, "range": [PALETTE[i % len(PALETTE)] for i in range(len(categories))]}}
+    y = {"type": "quantitative", "axis": {"format": ".0%"}, "title": "flag rate"}
+    return chart("Flag rate per window, with confidence band", 380, {"rates": [dict(r) for r in rows]}, layer=[
+        {"data": {"name": "rates"}, "mark": {"type": "area", "opacity": 0.15},
+         "encoding": {"x": time_x(), "y": {"field": "low", **y}, "y2": {"field": "high"}, "color": color}},
+        {"data": {"name": "rates"}, "mark": {"type": "line", "point": {"size": 20}},
+         "encoding": {"x": time_x(), "y": {"field": "rate", **y}, "color": color,
+                      "tooltip": [{"field": "window_start", "title": "window"},
+                                  {"field": "category"}, {"field": "rate", "format": ".2%"}, {"field": "k", "title": "flags"},
+                                  {"field": "n", "title": "turns"}, {"field": "low", "format": ".2%"}, {"field": "high", "format": ".2%"}]}},
+    ])
 
 
-def interval_bars(rows: Sequence[Mapping[str, Any]], label: str, title: str) -> go.Figure:
+def interval_bars(rows: Sequence[Mapping[str, Any]], label: str, title: str) -> Spec:
     """Bars of ``rate`` per ``rows[i][label]`` with asymmetric error bars from ``low``/``high``."""
-    fig = go.Figure(go.Bar(
-        x=[r[label] for r in rows], y=[r["rate"] for r in rows], marker_color=PALETTE[0],
-        error_y={"type": "data", "symmetric": False, "array": [r["high"] - r["rate"] for r in rows],
-                 "arrayminus": [r["rate"] - r["low"] for r in rows]}))
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
-    return _layout(fig, title)
+    data = [{"label": r[label], "rate": r["rate"], "low": r["low"], "high": r["high"]} for r in rows]
+    x = {"field": "label", "type": "nominal", "title": None, "sort": None, "axis": {"labelAngle": -30}}
+    return chart(title, 320, {"bars": data}, layer=[
+        {"data": {"name": "bars"}, "mark": {"type": "bar", "color": PALETTE[0]},
+         "encoding": {"x": x, "y": {"field": "rate", "type": "quantitative", "axis": {"format": ".0%"}},
+                      "tooltip": [{"field": "label", "title": label}, {"field": "rate", "format": ".1%"},
+                                  {"field": "low", "format": ".1%"}, {"field": "high", "format": ".1%"}]}},
+        {"data": {"name": "bars"}, "mark": {"type": "rule", "color": "black"},
+         "encoding": {"x": x, "y": {"field": "low", "type": "quantitative"}, "y2": {"field": "high"}}},
+    ])
 
 
-def breakdown_chart(rows: Sequence[Mapping[str, Any]], title: str) -> go.Figure:
+def breakdown_chart(rows: Sequence[Mapping[str, Any]], title: str) -> Spec:
     """Pooled flag rate per group (segment or model version), labelled with k/n."""
-    fig = go.Figure(go.Bar(x=[plain(r["group"]) for r in rows], y=[r["rate"] for r in rows], marker_color=PALETTE[1],
-                           text=[f"{r['k']}/{r['n']}" for r in rows], textposition="outside"))
-    fig.update_yaxes(tickformat=".1%", rangemode="tozero")
-    return _layout(fig, title)
+    data = [{"group": r["group"], "rate": r["rate"], "k": r["k"], "n": r["n"], "label": f"{r['k']}/{r['n']}"} for r in rows]
+    x = {"field": "group", "type": "nominal", "title": None, "sort": None, "axis": {"labelAngle": -30}}
+    y = {"field": "rate", "type": "quantitative", "axis": {"format": ".1%"}, "title": "pooled flag rate"}
+    return chart(title, 320, {"groups": data}, layer=[
+        {"data": {"name": "groups"}, "mark": {"type": "bar", "color": PALETTE[1]},
+         "encoding": {"x": x, "y": y, "tooltip": [{"field": "group"}, {"field": "rate", "format": ".2%"},
+                                                  {"field": "k", "title": "flags"}, {"field": "n", "title": "turns"}]}},
+        {"data": {"name": "groups"}, "mark": {"type": "text", "dy": -6, "baseline": "bottom"},
+         "encoding": {"x": x, "y": y, "text": {"field": "label"}}},
+    ])
 
 
-def topic_change_chart(topics: Sequence[Mapping[str, Any]]) -> go.Figure:
+def topic_change_chart(topics: Sequence[Mapping[str, Any]]) -> Spec:
     """Share change per topic (current minus reference), largest movers at the top."""
-    ordered = sorted(topics, key=lambda t: abs(t["change"]))
-    labels = [plain(", ".join(t["terms"][:4])) or f"topic {t['id']}" for t in ordered]
-    fig = go.Figure(go.Bar(
-        y=labels, x=[t["change"] for t in ordered], orientation="h",
-        marker_color=[PALETTE[3] if t["change"] > 0 else PALETTE[0] for t in ordered],
-        customdata=[[t["reference_share"], t["current_share"]] for t in ordered],
-        hovertemplate="reference %{customdata[0]:.1%} → now %{customdata[1]:.1%}<extra></extra>"))
-    fig.update_xaxes(tickformat="+.0%")
-    return _layout(fig, "Topic share change vs the reference", height=max(240, 40 * len(ordered)))
+    ordered = sorted(topics, key=lambda t: -abs(t["change"]))
+    data = [{"topic": ", ".join(t["terms"][:4]) or f"topic {t['id']}", "change": t["change"],
+             "reference_share": t["reference_share"], "current_share": t["current_share"],
+             "direction": "rising" if t["change"] > 0 else "falling"} for t in ordered]
+    return chart("Topic share change vs the reference", max(240, 40 * len(ordered)), {"topics": data},
+                 data={"name": "topics"}, mark={"type": "bar"},
+                 encoding={"y": {"field": "topic", "type": "nominal", "title": None, "sort": None},
+                           "x": {"field": "change", "type": "quantitative", "axis": {"format": "+.0%"}, "title": "share change"},
+                           "color": {"field": "direction", "type": "nominal", "legend": None,
+                                     "scale": {"domain": ["rising", "falling"], "range": [PALETTE[3], PALETTE[0]]}},
+                           "tooltip": [{"field": "topic"}, {"field": "reference_share", "title": "reference", "format": ".1%"},
+                                       {"field": "current_share", "title": "now", "format": ".1%"}]})

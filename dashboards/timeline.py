@@ -1,8 +1,9 @@
-"""The alerts-and-incidents timeline: pure shaping of the service's JSON into spans, and one figure.
+"""The alerts-and-incidents timeline: pure shaping of the service's JSON into spans, and one chart
+(a Vega-Lite spec, see ``charts.py``).
 
 Alert and incident times are event time in Unix seconds (the clock the worker evaluates rules on);
-ground-truth spans arrive as ISO timestamps. Everything becomes naive UTC text for plotly, which
-ignores time zones anyway. Spans still open end at ``now`` (the end of the latest closed window).
+ground-truth spans arrive as ISO timestamps. Everything becomes ISO UTC text (``...Z``) drawn on a
+UTC time axis. Spans still open end at ``now`` (the end of the latest closed window).
 
     >>> spans = alert_spans([{"alert": "PiiLeak", "labels": {"alertname": "PiiLeak", "severity": "page"},
     ...     "state": "firing", "active_at": 0.0, "fired_at": 300.0, "resolved_at": None}], now=900.0)
@@ -16,9 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-import plotly.graph_objects as go
-
-from dashboards.charts import _layout, plain
+from dashboards.charts import Spec, chart
 
 STATE_COLORS = {"pending": "#ffbf00", "firing": "#d62728", "resolved": "#7f7f7f"}
 LEVEL_COLORS = ("#fdae6b", "#f16913", "#d94801", "#8c2d04")  # level 1, 2, 3, 4+
@@ -36,8 +35,8 @@ def as_seconds(value: float | str | datetime) -> float:
 
 
 def as_text(seconds: float) -> str:
-    """Naive UTC text plotly puts on a date axis."""
-    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    """ISO UTC text for the chart's time axis."""
+    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def alert_row(alert: Mapping[str, Any]) -> str:
@@ -96,47 +95,56 @@ def truth_spans(truth: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
              "end": as_seconds(t["last_ts"]), "n_events": t["n_events"]} for t in truth]
 
 
-def _span_trace(spans: Sequence[Mapping[str, Any]], name: str, color: str) -> go.Scatter:
-    # One trace per colour: spans joined by None gaps draw as separate thick segments.
-    x: list[str | None] = []
-    y: list[str | None] = []
-    text: list[str | None] = []
+def _span_rows(spans: Sequence[Mapping[str, Any]], name: str) -> list[dict[str, Any]]:
+    rows = []
     for s in spans:
         end = s["end"] if s["end"] > s["start"] else s["start"] + 60  # an instant still shows
-        label = plain(f"{s['row']} · {s['state']} · {as_text(s['start'])} → {as_text(s['end'])}")
-        x += [as_text(s["start"]), as_text(end), None]
-        y += [plain(s["row"]), plain(s["row"]), None]
-        text += [label, label, None]
-    return go.Scatter(x=x, y=y, text=text, name=name, mode="lines", line={"color": color, "width": 14},
-                      hovertemplate="%{text}<extra></extra>", connectgaps=False)
+        rows.append({"row": s["row"], "legend": name, "start": as_text(s["start"]), "end": as_text(end),
+                     "what": f"{s['row']} · {s['state']} · {as_text(s['start'])} → {as_text(s['end'])}"})
+    return rows
 
 
 def timeline_chart(alert_rows: Sequence[Mapping[str, Any]], incident_rows: Sequence[Mapping[str, Any]],
-                   marks: Sequence[Mapping[str, Any]] = (), truth: Sequence[Mapping[str, Any]] = ()) -> go.Figure:
+                   marks: Sequence[Mapping[str, Any]] = (), truth: Sequence[Mapping[str, Any]] = ()) -> Spec:
     """Alerts by state, incidents by escalation level, people's and automation's actions as markers,
     and (when given) ground-truth incidents as a shaded band plus their own rows."""
-    fig = go.Figure()
-    for t in truth:
-        fig.add_vrect(x0=as_text(t["start"]), x1=as_text(t["end"]), fillcolor=TRUTH_COLOR, opacity=0.12, line_width=0)
+    spans: list[dict[str, Any]] = []
+    legend: list[tuple[str, str]] = []
     if truth:
-        fig.add_trace(_span_trace(truth, "ground truth", TRUTH_COLOR))
+        spans += _span_rows(truth, "ground truth")
+        legend.append(("ground truth", TRUTH_COLOR))
     for level in sorted({s["level"] for s in incident_rows}):
-        color = LEVEL_COLORS[min(level, len(LEVEL_COLORS)) - 1]
-        fig.add_trace(_span_trace([s for s in incident_rows if s["level"] == level], f"incident level {level}", color))
+        name = f"incident level {level}"
+        spans += _span_rows([s for s in incident_rows if s["level"] == level], name)
+        legend.append((name, LEVEL_COLORS[min(level, len(LEVEL_COLORS)) - 1]))
     for state, color in STATE_COLORS.items():
         mine = [s for s in alert_rows if s["state"] == state]
         if mine:
-            fig.add_trace(_span_trace(mine, f"alert {state}", color))
+            spans += _span_rows(mine, f"alert {state}")
+            legend.append((f"alert {state}", color))
     symbols = {"acknowledged": "diamond", "resolved": "square", "auto_action": "triangle-up"}
-    for event, symbol in symbols.items():
-        mine = [m for m in marks if m["event"] == event]
-        if mine:
-            fig.add_trace(go.Scatter(
-                x=[as_text(m["at"]) for m in mine], y=[plain(m["row"]) for m in mine], mode="markers",
-                name=event.replace("_", " "), marker={"symbol": symbol, "size": 12, "color": "black"},
-                text=[plain(m["text"]) for m in mine], hovertemplate="%{text} · %{x}<extra></extra>"))
+    points = [{"row": m["row"], "at": as_text(m["at"]), "event": m["event"].replace("_", " "), "what": m["text"]}
+              for m in marks if m["event"] in symbols]
     rows = list(dict.fromkeys([s["row"] for s in truth] + [s["row"] for s in incident_rows] + [s["row"] for s in alert_rows]))
-    # Categories are listed bottom-up: reversed, so truth sits on top and alerts at the bottom.
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=[plain(r) for r in reversed(rows)])
-    fig.update_xaxes(type="date", title_text="event time (UTC)")
-    return _layout(fig, "Alerts, incidents and escalation", height=max(260, 120 + 34 * len(rows)))
+    # Rows top-down: truth on top, then incidents, alerts at the bottom.
+    y = {"field": "row", "type": "nominal", "title": None, "sort": rows, "axis": {"labelLimit": 420}}
+    x = {"field": "start", "title": "event time (UTC)", "type": "temporal", "scale": {"type": "utc"},
+         "axis": {"format": "%m-%d %H:%M", "labelOverlap": True}}
+    layers: list[dict[str, Any]] = []
+    if truth:
+        layers.append({"data": {"name": "truth"}, "mark": {"type": "rect", "color": TRUTH_COLOR, "opacity": 0.12},
+                       "encoding": {"x": x, "x2": {"field": "end"}}})
+    layers.append({"data": {"name": "spans"}, "mark": {"type": "bar", "height": 14},
+                   "encoding": {"x": x, "x2": {"field": "end"}, "y": y,
+                                "color": {"field": "legend", "type": "nominal", "title": None,
+                                          "scale": {"domain": [n for n, _ in legend], "range": [c for _, c in legend]}},
+                                "tooltip": [{"field": "what", "title": "span"}]}})
+    if points:
+        layers.append({"data": {"name": "marks"}, "mark": {"type": "point", "filled": True, "size": 120, "color": "black"},
+                       "encoding": {"x": {**x, "field": "at"}, "y": y,
+                                    "shape": {"field": "event", "type": "nominal", "title": None,
+                                              "scale": {"domain": [e.replace("_", " ") for e in symbols], "range": list(symbols.values())}},
+                                    "tooltip": [{"field": "what", "title": "action"}, {"field": "at", "title": "at"}]}})
+    return chart("Alerts, incidents and escalation", max(260, 120 + 34 * len(rows)),
+                 {"spans": spans, "marks": points, "truth": [{"start": as_text(t["start"]), "end": as_text(t["end"])} for t in truth]},
+                 layer=layers)

@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import make_event
-from dashboards import client as dash
+from dashboards import charts, client as dash
 from dashboards import timeline
 
 PAGE = Path(__file__).resolve().parents[1] / "dashboards" / "views" / "alerts.py"
@@ -67,7 +67,7 @@ class FakeSource:
         return {"/v1/alerts": lambda: {"alerts": self.alerts},
                 "/v1/incidents": lambda: {"incidents": self.incidents},
                 "/v1/truth/incidents": lambda: {"incidents": TRUTH},
-                "/v1/windows": lambda: {"windows": [WINDOW]}}[path]()
+                "/v1/windows": lambda: {"windows": [WINDOW]}, "/v1/windows/parts": lambda: {"windows": [WINDOW]}}[path]()
 
     def get_text(self, path: str) -> str:
         raise AssertionError("the alerts page reads no metrics")
@@ -102,7 +102,7 @@ def test_the_page_counts_alerts_and_incidents_and_draws_the_timeline(fake: FakeS
     at = run_page()
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Alerts firing"], metrics["Incidents open"], metrics["Acknowledged"]) == ("1", "1", "0")
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("vega_lite_chart")) == 1
     table = at.dataframe[0].value
     assert list(table["id"]) == ["critical-1", "warning-2"] and list(table["level"]) == [2, 1]
     assert at.selectbox(key="incident").options == ["critical-1 · critical · open · level 2"]  # resolved ones cannot be acted on
@@ -190,15 +190,19 @@ def test_incident_marks_record_who_acknowledged_and_automatic_actions() -> None:
     assert [(m["event"], m["text"]) for m in marks] == [("auto_action", "strict_mode"), ("acknowledged", "acknowledged by dana")]
 
 
-def test_timeline_chart_shades_ground_truth_and_escapes_its_ids() -> None:
+def test_timeline_chart_shades_ground_truth_and_keeps_its_ids_as_plain_data() -> None:
     now = T0 + 3600
     truth = timeline.truth_spans(TRUTH)
-    fig = timeline.timeline_chart(timeline.alert_spans(FakeSource().alerts, now),
-                                  timeline.incident_spans([incident("c")], now), [], truth)
-    assert [t.name for t in fig.data] == ["ground truth", "incident level 1", "incident level 2", "alert pending", "alert firing"]
-    assert len(fig.layout.shapes) == 1 and fig.layout.shapes[0].x0 == "2026-03-02 10:00:10"
-    assert fig.data[0].y[0] == "truth: &lt;script&gt;alert(1)&lt;/script&gt; **INC**"
-    assert list(fig.layout.yaxis.categoryarray)[-1].startswith("truth: ")  # on top
+    spec = timeline.timeline_chart(timeline.alert_spans(FakeSource().alerts, now),
+                                   timeline.incident_spans([incident("c")], now), [], truth)
+    spans = spec["datasets"]["spans"]
+    assert list(dict.fromkeys(s["legend"] for s in spans)) == [
+        "ground truth", "incident level 1", "incident level 2", "alert pending", "alert firing"]
+    assert spec["datasets"]["truth"][0]["start"] == "2026-03-02T10:00:10Z"  # the shaded band
+    # Ids from events are data, drawn by Vega as text (no markup); truth rows sit on top.
+    assert spans[0]["row"] == "truth: <script>alert(1)</script> **INC**"
+    bars = charts.layer_named(spec, "spans")
+    assert bars["encoding"]["y"]["sort"][0].startswith("truth: ")
 
 
 def test_as_seconds_reads_unix_seconds_and_iso_text() -> None:

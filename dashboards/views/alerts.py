@@ -31,7 +31,7 @@ def overview() -> None:
                            help="The simulator's labels: when each incident really ran (empty for real traffic).")
     try:
         alerts, incidents = client.alerts(), client.incidents()
-        latest = client.windows(limit=1)
+        latest = client.windows(limit=1, parts=("volume.n_events",))  # only its end is needed
         truth = client.truth_incidents() if show_truth else []
     except client.ServiceError as exc:
         st.error(str(exc))
@@ -50,7 +50,7 @@ def overview() -> None:
     if not alerts and not incidents and not truth:
         st.info("No alert has been raised yet.")
     else:
-        st.plotly_chart(timeline.timeline_chart(
+        st.vega_lite_chart(timeline.timeline_chart(
             timeline.alert_spans(alerts, now), timeline.incident_spans(incidents, now),
             timeline.incident_marks(incidents), timeline.truth_spans(truth)))
     if show_truth and not truth:

@@ -34,8 +34,10 @@ def detectors_over_time() -> None:
         return
     alpha = next(w["result"]["drift"]["alpha"] for w in reversed(live) if w["result"]["drift"].get("status") == "ok")
     detectors = list(dict.fromkeys(r["detector"] for r in rows))
+    st.vega_lite_chart(charts.drift_chart(rows, alpha=alpha))
+    # Detectors' statistics share no scale: one at a time, below the p-values.
     shown = st.selectbox("Statistic of", detectors, key="statistic_of")
-    st.plotly_chart(charts.drift_chart(rows, alpha=alpha, statistic_of=shown))
+    st.vega_lite_chart(charts.statistic_chart(rows, shown))
     tested = [w for w in live if w["result"]["drift"].get("status") == "ok"]
     seq = live[-1]["result"].get("sequential") or {}
     a, b, c = st.columns(3)
@@ -56,7 +58,7 @@ else:
     chosen = st.selectbox("Drifted window", drifted[::-1], key="drifted_window",
                           format_func=lambda w: f"{w['window_start']}  (p = {w['drift_p_value']:.2g})")
     try:
-        drift = client.windows_between(chosen["window_start"], chosen["window_start"])[0]["result"]["drift"]
+        drift = client.windows_between(chosen["window_start"], chosen["window_start"], ("drift",))[0]["result"]["drift"]
     except client.ServiceError as exc:
         st.error(str(exc))
         st.stop()
@@ -65,7 +67,7 @@ else:
                f"(sampled fraction {drift.get('sampled_fraction', 1):.0%}).")
     topics = explanation.get("topics") or []
     if topics:
-        st.plotly_chart(charts.topic_change_chart(topics))
+        st.vega_lite_chart(charts.topic_change_chart(topics))
         st.dataframe(pd.DataFrame([{"topic": t["id"], "terms": ", ".join(t["terms"]),
                                     "reference share": t["reference_share"], "current share": t["current_share"],
                                     "change": t["change"]} for t in topics]),

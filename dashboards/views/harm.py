@@ -9,8 +9,11 @@ import streamlit as st
 from dashboards import charts, client
 
 st.title("Harm")
-# Rates over time need only each window's categories; breakdowns read whole windows of the chosen range.
-PARTS = ("harm.categories",)
+# Rates over time need each window's counts, rates and intervals per category; the breakdowns
+# read the groups, disparity flags and tiers of the chosen range only.
+PARTS = client.rate_parts("harm.categories.*")
+RANGE_PARTS = ("harm.categories.*.k", "harm.by_segment", "harm.by_model_version", "harm.disparity", "harm.by_tier",
+               "harm.review_enqueued")
 
 try:
     windows = client.windows(limit=500, parts=PARTS)
@@ -30,7 +33,7 @@ def rates_over_time() -> None:
     flagged = [c for c in categories if any(w["result"]["harm"]["categories"][c]["k"] for w in windows)]
     shown = st.multiselect("Categories", categories, default=flagged or categories, key="harm_categories")
     rows = [r for r in charts.harm_rows(client.windows(limit=500, parts=PARTS)) if r["category"] in shown]
-    st.plotly_chart(charts.harm_rate_chart(rows))
+    st.vega_lite_chart(charts.harm_rate_chart(rows))
 
 
 rates_over_time()
@@ -39,7 +42,7 @@ st.header("Breakdown over a range of windows")
 starts = [w["window_start"] for w in windows]
 first, last = st.select_slider("Windows", options=starts, value=(starts[max(0, len(starts) - 12)], starts[-1]))
 try:
-    chosen = client.windows_between(first, last)
+    chosen = client.windows_between(first, last, RANGE_PARTS)
 except client.ServiceError as exc:
     st.error(str(exc))
     st.stop()
@@ -49,9 +52,9 @@ st.caption(f"{len(chosen)} windows, {sum(w['n_events'] for w in chosen)} turns."
 
 seg, ver = st.columns(2)
 with seg:
-    st.plotly_chart(charts.breakdown_chart(charts.pooled_breakdown(chosen, "by_segment", category), f"{category} by segment"))
+    st.vega_lite_chart(charts.breakdown_chart(charts.pooled_breakdown(chosen, "by_segment", category), f"{category} by segment"))
 with ver:
-    st.plotly_chart(charts.breakdown_chart(charts.pooled_breakdown(chosen, "by_model_version", category), f"{category} by model version"))
+    st.vega_lite_chart(charts.breakdown_chart(charts.pooled_breakdown(chosen, "by_model_version", category), f"{category} by model version"))
 
 st.subheader("Disparity flags")
 st.caption("Segments whose rate is significantly above the rest of traffic in a window "

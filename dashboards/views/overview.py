@@ -9,7 +9,7 @@ from dashboards import charts, client
 RECENT = 12  # windows that count as "recent" for harm flags (an hour of 5-minute windows)
 # Only what this page draws: whole results are ~15 KB a window.
 PARTS = ("drift.status", "drift.drifted", "drift.p_value", "drift.alpha", "drift.sampled_fraction",
-         "harm.categories", "harm.any_harm")
+         "harm.categories.*.k", "harm.categories.*.low", *client.rate_parts("harm.any_harm"))
 
 st.title("Overview")
 
@@ -58,8 +58,8 @@ def overview() -> None:
     else:
         st.success("No harm flags in recent windows.")
 
-    st.plotly_chart(charts.traffic_chart(windows))
-    st.plotly_chart(charts.harm_rate_chart(charts.harm_rows(windows, key="any_harm")))
+    st.vega_lite_chart(charts.traffic_chart(windows))
+    st.vega_lite_chart(charts.harm_rate_chart(charts.harm_rows(windows, key="any_harm")))
 
 
 overview()

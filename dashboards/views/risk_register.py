@@ -23,7 +23,7 @@ except client.ServiceError as exc:
     st.stop()
 
 try:
-    windows = client.windows(limit=1)
+    windows = client.windows(limit=1, parts=client.rate_parts("harm.categories.*"))
 except client.ServiceError as exc:
     st.warning(f"Current rates unavailable: {exc}")
     windows = []
