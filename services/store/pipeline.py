@@ -138,7 +138,12 @@ class PipelineStoreMixin:
         self, stream: str, *, since: datetime | None = None, until: datetime | None = None, limit: int = 500
     ) -> list[dict[str, Any]]:
         """Closed windows in time order (the latest ``limit`` of them)."""
-        query = select(window_stats).where(window_stats.c.stream == stream)
+        return self._latest_windows(window_stats.c, stream, since=since, until=until, limit=limit)
+
+    def _latest_windows(
+        self, columns: Any, stream: str, *, since: datetime | None, until: datetime | None, limit: int
+    ) -> list[dict[str, Any]]:
+        query = select(*columns).where(window_stats.c.stream == stream)
         if since is not None:
             query = query.where(window_stats.c.window_start >= since)
         if until is not None:
@@ -167,20 +172,14 @@ class PipelineStoreMixin:
             parts = func.json_extract(result, *(json_paths * 2 if len(json_paths) == 1 else json_paths))
         else:
             parts = func.json_build_array(*(result[tuple(path)] for path in paths))
-        query = select(window_stats.c.stream, window_stats.c.window_start, window_stats.c.window_end,
-                       window_stats.c.n_events, window_stats.c.late_events, window_stats.c.drift_p_value,
-                       window_stats.c.drifted, parts.label("parts")).where(window_stats.c.stream == stream)
-        if since is not None:
-            query = query.where(window_stats.c.window_start >= since)
-        if until is not None:
-            query = query.where(window_stats.c.window_start < until)
-        query = query.order_by(window_stats.c.window_start.desc()).limit(limit)
-        with self.engine.connect() as conn:
-            rows = [dict(r._mapping) for r in conn.execute(query)]
+        c = window_stats.c
+        columns = (c.stream, c.window_start, c.window_end, c.n_events, c.late_events, c.drift_p_value, c.drifted,
+                   parts.label("parts"))
+        rows = self._latest_windows(columns, stream, since=since, until=until, limit=limit)
         for row in rows:
             values = json.loads(row["parts"]) if isinstance(row["parts"], (str, bytes)) else row["parts"]
             row["parts"] = values[:len(paths)]
-        return rows[::-1]
+        return rows
 
     # -- drift references -----------------------------------------------------------------------
 
