@@ -25,6 +25,7 @@ from typing import Any
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
 P_FLOOR = 1e-6  # p-values are drawn on a log axis; a permutation p of 0 cannot be drawn there
+MARKERS_UP_TO = 600  # points on a line chart; beyond that, the line alone
 
 
 # ---- shaping: windows JSON -> flat rows ---------------------------------------------------------
@@ -148,8 +149,10 @@ def harm_rate_chart(rows: Sequence[Mapping[str, Any]]) -> Spec:
     y = {"type": "quantitative", "axis": {"format": ".0%"}, "title": "flag rate"}
     return chart("Flag rate per window, with confidence band", 380, {"rates": [dict(r) for r in rows]}, layer=[
         {"data": {"name": "rates"}, "mark": {"type": "area", "opacity": 0.15},
-         "encoding": {"x": time_x(), "y": {"field": "low", **y}, "y2": {"field": "high"}, "color": color}},
-        {"data": {"name": "rates"}, "mark": {"type": "line", "point": {"size": 20}},
+         "encoding": {"x": time_x(), "y": {"field": "low", **y}, "y2": {"field": "high"}, "color": {**color, "legend": None}}},
+        # A marker per window only while they are few: 2,400 SVG symbols (8 categories over 300
+        # windows) took the browser longer to draw than the rest of the page.
+        {"data": {"name": "rates"}, "mark": {"type": "line", "point": {"size": 20} if len(rows) <= MARKERS_UP_TO else False},
          "encoding": {"x": time_x(), "y": {"field": "rate", **y}, "color": color,
                       "tooltip": [{"field": "window_start", "title": "window"},
                                   {"field": "category"}, {"field": "rate", "format": ".2%"}, {"field": "k", "title": "flags"},
