@@ -147,7 +147,9 @@ def harm_rate_chart(rows: Sequence[Mapping[str, Any]]) -> Spec:
     color = {"field": "category", "type": "nominal", "title": None,
              "scale": {"domain": categories, "range": [PALETTE[i % len(PALETTE)] for i in range(len(categories))]}}
     y = {"type": "quantitative", "axis": {"format": ".0%"}, "title": "flag rate"}
-    return chart("Flag rate per window, with confidence band", 380, {"rates": [dict(r) for r in rows]}, layer=[
+    # The legend comes from the lines alone (independent legends; the bands have none).
+    return chart("Flag rate per window, with confidence band", 380, {"rates": [dict(r) for r in rows]},
+                 resolve={"legend": {"color": "independent"}}, layer=[
         {"data": {"name": "rates"}, "mark": {"type": "area", "opacity": 0.15},
          "encoding": {"x": time_x(), "y": {"field": "low", **y}, "y2": {"field": "high"}, "color": {**color, "legend": None}}},
         # A marker per window only while they are few: 2,400 SVG symbols (8 categories over 300
