@@ -91,6 +91,14 @@ def _from_bytes(b: bytes) -> np.ndarray:
     return np.load(io.BytesIO(b), allow_pickle=False)
 
 
+def _pinned(x: np.ndarray) -> np.ndarray:
+    """A read-only copy: the drift tests then keep the reference's own distances between windows
+    (pipelines/drift/_distances.py) instead of recomputing them for every window."""
+    out = np.array(x, dtype=np.float32, copy=True)
+    out.flags.writeable = False
+    return out
+
+
 def add_window_totals(totals: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
     """Running totals after one more window (a new dict; the stored one is not changed)."""
     flags = {c: dict(t) for c, t in totals.get("harm_flags", {}).items()}
@@ -399,7 +407,7 @@ class PipelineWorker:
             return
         self._reference = Reference(
             id=row["id"],
-            embeddings=_from_bytes(row["embeddings"]),
+            embeddings=_pinned(_from_bytes(row["embeddings"])),
             texts=row["texts"],
             topics=TopicModel.from_json(row["topics"]) if row["topics"] else None,
         )

@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from pipelines.drift._distances import sq_distances
+from pipelines.drift._distances import memoisable, reference_sq_distances, sq_distances
 from pipelines.drift.result import (
     DriftResult,
     check_alpha,
@@ -70,10 +70,13 @@ def knn_novelty_test(
     ref, cur = check_samples(reference, current)
     n_cal = calibration_size(len(ref), k=k, quantile=quantile, calibration_fraction=calibration_fraction)
     order = rng.permutation(len(ref))
-    fit, cal = ref[order[n_cal:]], ref[order[:n_cal]]
-    return novelty_result(
-        kth_neighbour_sq_distance(cal, fit, k), kth_neighbour_sq_distance(cur, fit, k), alpha=alpha, quantile=quantile, k=k
-    )
+    fit = ref[order[n_cal:]]
+    if memoisable(ref):  # a pinned reference: its calibration x fit distances are already known
+        cal_d2 = reference_sq_distances(ref)[np.ix_(order[:n_cal], order[n_cal:])]
+        cal_scores = np.partition(cal_d2, k - 1, axis=1)[:, k - 1]
+    else:
+        cal_scores = kth_neighbour_sq_distance(ref[order[:n_cal]], fit, k)
+    return novelty_result(cal_scores, kth_neighbour_sq_distance(cur, fit, k), alpha=alpha, quantile=quantile, k=k)
 
 
 def calibration_size(n: int, *, k: int, quantile: float, calibration_fraction: float) -> int:
