@@ -17,19 +17,27 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
+from functools import lru_cache
 from typing import Any
 
 from pipelines.rates import ErrorRates, corrected_rate, disparity, rate
 
 
+# A window asks for the same few (k, n) intervals over and over (k is 0 for most categories and
+# segments), and an exact interval costs two Beta quantiles: keep the results (pure functions of
+# their arguments; ``typed`` so that True is never taken for 1).
+_rate = lru_cache(maxsize=16_384, typed=True)(rate)
+_corrected_rate = lru_cache(maxsize=16_384, typed=True)(corrected_rate)
+
+
 def _rate_json(k: int, n: int, confidence: float) -> dict[str, Any]:
-    r = rate(k, n, confidence)
+    r = _rate(k, n, confidence)
     return {"k": k, "n": n, "rate": round(r.rate, 6), "low": round(r.low, 6), "high": round(r.high, 6), "method": r.method}
 
 
 def _corrected_json(k: int, n: int, errors: ErrorRates, confidence: float) -> dict[str, Any]:
     base = {"sensitivity": round(errors.sensitivity, 4), "specificity": round(errors.specificity, 6)}
-    r = corrected_rate(k, n, errors, confidence)
+    r = _corrected_rate(k, n, errors, confidence)
     if r.method == "bounds":
         return {**base, "rate": None, "low": round(r.low, 6), "high": round(r.high, 6), "method": r.method,
                 "note": "the tiers' measured sensitivity is too low to correct: only bounds are known"}  # fmt: skip
