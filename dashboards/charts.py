@@ -198,7 +198,7 @@ def topic_change_chart(topics: Sequence[Mapping[str, Any]]) -> Spec:
              "direction": "rising" if t["change"] > 0 else "falling"} for t in ordered]
     return chart("Topic share change vs the reference", max(240, 40 * len(ordered)), {"topics": data},
                  data={"name": "topics"}, mark={"type": "bar"},
-                 encoding={"y": {"field": "topic", "type": "nominal", "title": None, "sort": None},
+                 encoding={"y": {"field": "topic", "type": "nominal", "title": None, "sort": None, "axis": {"labelLimit": 360}},
                            "x": {"field": "change", "type": "quantitative", "axis": {"format": "+.0%"}, "title": "share change"},
                            "color": {"field": "direction", "type": "nominal", "legend": None,
                                      "scale": {"domain": ["rising", "falling"], "range": [PALETTE[3], PALETTE[0]]}},
