@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import socket
@@ -11,6 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -57,34 +59,84 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A URL whose connections land in a fresh, empty PostgreSQL schema, dropped after the test.
+BACKENDS = ("sqlite", "postgresql")
 
-    A schema per test (``search_path`` in the URL) is far cheaper than a database per test, and
-    the URL works in child processes (servers, workers) too. Skips when PostgreSQL is not set up.
+
+@contextmanager
+def postgres_schemas() -> Iterator[Callable[[], str]]:
+    """A factory of URLs, each landing in a fresh, empty PostgreSQL schema; all dropped on exit.
+
+    A schema per store (``search_path`` in the URL) is far cheaper than a database per store,
+    and the URL works in child processes (servers, workers) too. Skips without PostgreSQL.
     """
     if POSTGRES_URL is None:
         pytest.skip(NO_POSTGRES)
-    schema = f"test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
+    made: list[str] = []
+
+    def new() -> str:
+        schema = f"test_{uuid.uuid4().hex[:12]}"
         with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        made.append(schema)
+        url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+        return url.render_as_string(hide_password=False)
+
+    try:
+        yield new
+    finally:
+        gc.collect()  # stores a test left open roll back and let go of their locks
+        with admin.begin() as conn:
+            conn.execute(text("SET LOCAL lock_timeout = '30s'"))  # a fail naming the lock, never a hang
+            for schema in made:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+@contextmanager
+def store_url_factory(backend: str, folder: Path) -> Iterator[Callable[[str], str]]:
+    """``new(name)`` gives the URL of a fresh, empty store on ``backend``: a SQLite file named
+    ``name`` in ``folder``, or a PostgreSQL schema of its own."""
+    if backend == "sqlite":
+        yield lambda name="lookout": f"sqlite:///{folder / f'{name}.db'}"
+    elif backend == "postgresql":
+        with postgres_schemas() as new:
+            yield lambda name="lookout": new()
+    else:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema's URL (for tests that are about PostgreSQL itself)."""
+    with postgres_schemas() as new:
+        yield new()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Every test that touches a store runs on SQLite and on PostgreSQL (skipped without it)."""
+    return request.param
+
+
+@pytest.fixture
+def store_urls(backend: str, tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """A factory of fresh, empty store URLs on the test's backend (for tests needing several)."""
+    with store_url_factory(backend, tmp_path) as new:
+        yield new
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A store URL shared by a module's tests (an expensive fill done once), once per backend."""
+    with store_url_factory(request.param, tmp_path_factory.mktemp("store")) as new:
+        yield new("lookout")
+
+
+@pytest.fixture
+def db_url(store_urls: Callable[[str], str]) -> str:
     """The store's URL: a SQLite file, then a PostgreSQL schema (skipped without PostgreSQL)."""
-    if request.param == "postgresql":
-        return request.getfixturevalue("postgres_url")
-    return f"sqlite:///{tmp_path / 'lookout.db'}"
+    return store_urls("lookout")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import yaml
 
 from services.config.base import repo_configs_dir
 from services.schemas import EventList
-from services.store import Store, open_store
+from services.store import Store
 from simulators.engine import Simulator
 from simulators.scenario import load_scenario
 
@@ -44,6 +44,3 @@ def fill(store: Store, scenario: str, *, seed: int = 0, limit: int | None = None
         store.insert_events(EventList.validate_python(events[i : i + batch]))
     return len(events)
 
-
-def store_at(tmp_path: Path, name: str = "lookout.db") -> Store:
-    return open_store(f"sqlite:///{tmp_path / name}")

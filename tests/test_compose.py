@@ -91,8 +91,8 @@ def test_grafana_reads_the_provisioned_prometheus(compose):
     assert targets and {t["datasource"]["uid"] for t in targets} == {"prometheus"}
 
 
-def test_the_alertmanager_intake_counts_received_alerts(tmp_path, registry):
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'db'}", config_dir=config_dir(tmp_path), api_key="k", run_worker=False),
+def test_the_alertmanager_intake_counts_received_alerts(tmp_path, registry, db_url):
+    app = create_app(Settings(database_url=db_url, config_dir=config_dir(tmp_path), api_key="k", run_worker=False),
                      registry=registry)  # fmt: skip
     body = {"version": "4", "status": "firing", "receiver": "lookout", "groupLabels": {"alertname": "PiiLeak"},
             "alerts": [{"status": "firing", "labels": {"alertname": "PiiLeak", "category": "privacy_pii"}, "annotations": {},

@@ -18,9 +18,9 @@ def _operations(schema: schemathesis.schemas.BaseSchema) -> list:  # noqa: ANN00
     return [result.ok() for result in schema.get_all_operations()]
 
 
-def test_no_operation_answers_5xx_and_every_4xx_names_the_problem(tmp_path) -> None:
+def test_no_operation_answers_5xx_and_every_4xx_names_the_problem(tmp_path, db_url) -> None:
     # Driven by hand rather than by schemathesis' pytest plugin, which does not work with pytest 9.
-    settings_ = Settings(database_url=f"sqlite:///{tmp_path / 'fuzz.db'}", config_dir=config_dir(tmp_path), run_worker=False)
+    settings_ = Settings(database_url=db_url, config_dir=config_dir(tmp_path), run_worker=False)
     app = create_app(settings_, registry=CollectorRegistry())
     with TestClient(app):  # runs the lifespan: the store stays open for every generated call
         schema = schemathesis.openapi.from_asgi("/openapi.json", app)

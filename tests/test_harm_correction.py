@@ -135,12 +135,12 @@ def test_measure_tiers_names_an_unknown_scenario():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("scenario", ["injection-campaign", "model-upgrade"])
-def test_true_rates_lie_in_the_reported_intervals(tmp_path, scenario):
+def test_true_rates_lie_in_the_reported_intervals(tmp_path, scenario, db_url):
     """Issue 4: on the simulator's scenarios each category's true rate lies inside the estimated
     (corrected) interval in at least 95 % of windows. Seed 3 is not among the measuring seeds."""
     target = config_dir(tmp_path)
     assert (target / ERROR_RATES_FILE).is_file(), "the bundled configs must ship harm_error_rates.yaml"
-    db = f"sqlite:///{tmp_path / 'run.db'}"
+    db = db_url
     report = run_headless(scenario, seed=3, config_dir=target, database_url=db)
     store = open_store(db)
     inside = dict.fromkeys(CATEGORIES, 0)

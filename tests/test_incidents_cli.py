@@ -22,11 +22,11 @@ from services.worker import PipelineWorker
 
 
 @pytest.fixture(scope="module")
-def attacked(tmp_path_factory):
+def attacked(tmp_path_factory, module_db_url):
     """A store after 1,500 turns of injection-campaign: open incidents, the PromptInjectionSurge page among them."""
     tmp = tmp_path_factory.mktemp("incidents")
     cfg = config_dir(tmp)
-    db = f"sqlite:///{tmp / 'run.db'}"
+    db = module_db_url
     run_headless("injection-campaign", seed=1, config_dir=cfg, database_url=db, limit=1500)
     return db, cfg
 

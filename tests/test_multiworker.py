@@ -83,9 +83,8 @@ def test_three_workers_share_a_stream_and_survive_losing_the_holder(tmp_path, cf
     store.close()
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_a_worker_that_lost_its_lease_cannot_write(backend, tmp_path, cfg, scenario_events, request):
-    url = request.getfixturevalue("postgres_url") if backend == "postgresql" else f"sqlite:///{tmp_path / 'l.db'}"
+def test_a_worker_that_lost_its_lease_cannot_write(db_url, cfg, scenario_events):
+    url = db_url
     store = open_store(url)
     _batches(store, scenario_events[:900])
     configs = load_config(cfg)

@@ -82,7 +82,7 @@ def _stop(procs: list[subprocess.Popen]) -> None:
             p.wait(timeout=5)
 
 
-def test_prometheus_fires_the_exported_injection_alert(tmp_path):
+def test_prometheus_fires_the_exported_injection_alert(tmp_path, db_url):
     cfg = config_dir(tmp_path)
     api_port, prom_port = _free_port(), _free_port()
     api = f"http://127.0.0.1:{api_port}"
@@ -99,7 +99,7 @@ def test_prometheus_fires_the_exported_injection_alert(tmp_path):
     env.pop("LOOKOUT_API_KEY", None)
     procs: list[subprocess.Popen] = []
     try:
-        procs.append(_start([str(LOOKOUT), "serve", "--port", str(api_port), "--db", f"sqlite:///{tmp_path / 'lookout.db'}",
+        procs.append(_start([str(LOOKOUT), "serve", "--port", str(api_port), "--db", db_url,
                              "--log-level", "warning"], tmp_path / "serve.log", env))  # fmt: skip
         procs.append(_start([PROMETHEUS, f"--config.file={tmp_path / 'prometheus.yml'}", f"--storage.tsdb.path={tmp_path / 'tsdb'}",
                              f"--web.listen-address=127.0.0.1:{prom_port}", "--log.level=warn"], tmp_path / "prometheus.log"))  # fmt: skip

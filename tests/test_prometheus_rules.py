@@ -98,11 +98,11 @@ def test_the_time_scale_divides_every_event_time_duration(shipped):
         export_rules(shipped, time_scale=0)
 
 
-def test_every_series_the_rules_read_is_on_metrics(tmp_path):
+def test_every_series_the_rules_read_is_on_metrics(tmp_path, db_url):
     """Scrape a service that ran the injection campaign: each metric name in an exported expression
     (other than the recording rules' own) is one /metrics exports."""
     cfg = config_dir(tmp_path)
-    db = f"sqlite:///{tmp_path / 'run.db'}"
+    db = db_url
     run_headless("injection-campaign", seed=1, config_dir=cfg, database_url=db, limit=1600)
     store = open_store(db)
     registry = CollectorRegistry()

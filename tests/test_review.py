@@ -5,18 +5,19 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from pipeline_helpers import config_dir, fill, store_at
+from pipeline_helpers import config_dir, fill
 from pipelines.harm_rates import tier_precision
 from services.app import create_app
 from services.config.bundle import load_config
 from services.settings import Settings
+from services.store import open_store
 from services.worker import PipelineWorker
 
 
 @pytest.fixture
-def served(tmp_path):
+def served(tmp_path, db_url):
     cfg = config_dir(tmp_path, {"reference": {"first_events": 300}})
-    store = store_at(tmp_path)
+    store = open_store(db_url)
     fill(store, "injection-campaign", seed=3, limit=2300)
     PipelineWorker(store, load_config(cfg)).step(flush=True)
     app = create_app(Settings(database_url="sqlite://", config_dir=cfg, api_key="k", run_worker=False), store=store)

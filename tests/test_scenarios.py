@@ -30,10 +30,10 @@ def _pages(windows):
 
 
 @pytest.mark.parametrize("name", available_scenarios())
-def test_the_scenario_meets_its_expectations(tmp_path, name):
+def test_the_scenario_meets_its_expectations(tmp_path, name, db_url):
     expect = load_scenario(name).expect
     assert expect, f"{name} states no expectation"
-    report = run_headless(name, seed=1, config_dir=config_dir(tmp_path), database_url=f"sqlite:///{tmp_path / 'run.db'}")
+    report = run_headless(name, seed=1, config_dir=config_dir(tmp_path), database_url=db_url)
     windows = report["windows"]
     for w in windows:
         w["window_end"] = datetime.fromisoformat(w["window_end"])
@@ -54,8 +54,8 @@ def test_the_scenario_meets_its_expectations(tmp_path, name):
         assert any(w["drifted"] for w in after[: expect["drift_within_windows"] + 1])
 
 
-def test_alerts_and_incidents_are_served_and_exported(tmp_path, registry):
-    db = f"sqlite:///{tmp_path / 'run.db'}"
+def test_alerts_and_incidents_are_served_and_exported(tmp_path, registry, db_url):
+    db = db_url
     cfg = config_dir(tmp_path)
     run_headless("injection-campaign", seed=1, config_dir=cfg, database_url=db, limit=2000)
     store = open_store(db)
@@ -71,11 +71,11 @@ def test_alerts_and_incidents_are_served_and_exported(tmp_path, registry):
     assert registry.get_sample_value("lookout_incidents_open", {"severity": "critical", "level": str(critical["level"])}) >= 1
 
 
-def test_ack_stops_escalation_and_resolve_closes_the_incident(tmp_path):
+def test_ack_stops_escalation_and_resolve_closes_the_incident(tmp_path, db_url):
     from services.config.bundle import load_config
     from services.worker import PipelineWorker
 
-    db = f"sqlite:///{tmp_path / 'run.db'}"
+    db = db_url
     cfg = config_dir(tmp_path)
     run_headless("injection-campaign", seed=1, config_dir=cfg, database_url=db, limit=1500)
     store = open_store(db)
@@ -101,10 +101,10 @@ def test_ack_stops_escalation_and_resolve_closes_the_incident(tmp_path):
     assert store.incident_command(accepted.json()["command_id"])["outcome"] == "ack applied; incident is acknowledged"
 
 
-def test_strict_mode_from_escalation_mitigates_the_attack(tmp_path):
+def test_strict_mode_from_escalation_mitigates_the_attack(tmp_path, db_url):
     """Nobody acks the injection page, escalation reaches level 2 and turns strict mode on: the bot
     stops complying, so the leaks stop while the attack goes on."""
-    db = f"sqlite:///{tmp_path / 'run.db'}"
+    db = db_url
     report = run_headless("injection-campaign", seed=1, config_dir=config_dir(tmp_path), database_url=db)
     strict = [a for a in report["actions"] if a["action"] == "strict_mode"]
     assert strict, report["actions"]

@@ -6,11 +6,12 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from pipeline_helpers import config_dir, store_at
+from pipeline_helpers import config_dir
 from services.app import create_app
 from services.config.bundle import load_config
 from services.schemas import EventList
 from services.settings import Settings
+from services.store import open_store
 from services.worker import PipelineWorker
 from simulators.engine import Simulator
 from simulators.scenario import load_scenario
@@ -25,10 +26,10 @@ def cfg(tmp_path):
 
 
 @pytest.fixture
-def attack(tmp_path, cfg):
+def attack(tmp_path, cfg, db_url):
     """A store holding the first 1,500 turns of injection-campaign (half an hour of attack), the
     rest of the turns to add later, a worker and an API client on that store."""
-    store = store_at(tmp_path)
+    store = open_store(db_url)
     events = list(Simulator(load_scenario("injection-campaign"), seed=1).events(limit=1800))
     store.insert_events(EventList.validate_python(events[:1500]))
     app = create_app(Settings(database_url="sqlite://", config_dir=cfg, api_key="k", run_worker=False), store=store)
@@ -123,9 +124,9 @@ GOOD = {"matchers": {"alertname": "PiiLeak"}, "duration": "2h", "created_by": "d
         ({"severity": "critical"}, "severity"),
     ],
 )
-def test_bad_silences_are_rejected_with_the_field_path(tmp_path, cfg, change, path):
+def test_bad_silences_are_rejected_with_the_field_path(tmp_path, cfg, change, path, db_url):
     body = {k: v for k, v in {**GOOD, **change}.items() if v is not None}
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'db'}", config_dir=cfg, run_worker=False))
+    app = create_app(Settings(database_url=db_url, config_dir=cfg, run_worker=False))
     with TestClient(app) as client:
         resp = client.post("/v1/silences", json=body)
     assert resp.status_code == 422, resp.text

@@ -28,11 +28,11 @@ DEAF = {"alerts.yaml": {"rules": [{"alert": "PromptInjectionSurge", "threshold":
 
 
 @pytest.fixture(scope="module")
-def stored(tmp_path_factory) -> tuple[str, Path]:
-    """An injection-campaign run (fast embedder) kept in a SQLite store."""
+def stored(tmp_path_factory, module_db_url) -> tuple[str, Path]:
+    """An injection-campaign run (fast embedder) kept in a store (SQLite, then PostgreSQL)."""
     tmp = tmp_path_factory.mktemp("whatif")
     cfg = config_dir(tmp)
-    db = f"sqlite:///{tmp / 'run.db'}"
+    db = module_db_url
     run_headless("injection-campaign", seed=1, config_dir=cfg, database_url=db, limit=2500)
     return db, cfg
 

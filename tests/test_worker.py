@@ -9,11 +9,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import make_event
-from pipeline_helpers import config_dir, fill, store_at
+from pipeline_helpers import config_dir, fill
 from services.app import create_app
 from services.config.bundle import load_config
 from services.schemas import EventList
 from services.settings import Settings
+from services.store import open_store
 from services.worker import PipelineWorker
 
 
@@ -36,8 +37,8 @@ def _windows(store):
     return [(w["window_start"], w["n_events"], w["drift_p_value"], w["drifted"]) for w in store.list_windows("all", limit=5000)]
 
 
-def test_windows_close_on_the_watermark_and_hold_every_event_once(tmp_path, configs, monitor):
-    store = store_at(tmp_path)
+def test_windows_close_on_the_watermark_and_hold_every_event_once(tmp_path, configs, monitor, db_url):
+    store = open_store(db_url)
     n = fill(store, "baseline", limit=600)
     worker = PipelineWorker(store, configs)
     report = worker.step()
@@ -52,22 +53,22 @@ def test_windows_close_on_the_watermark_and_hold_every_event_once(tmp_path, conf
     assert worker.step(flush=True).windows == []  # nothing left to do
 
 
-def test_a_restarted_worker_continues_without_recounting(tmp_path, configs, monitor):
-    store = store_at(tmp_path)
+def test_a_restarted_worker_continues_without_recounting(tmp_path, configs, monitor, store_urls, db_url):
+    store = open_store(db_url)
     fill(store, "intent-shift", limit=900)
     PipelineWorker(store, configs).step(max_windows=10)
     assert len(store.list_windows("all")) == 10
     PipelineWorker(store, configs).step(flush=True)  # a new process, same store
     resumed = _windows(store)
 
-    fresh = store_at(tmp_path, "fresh.db")
+    fresh = open_store(store_urls("fresh"))
     fill(fresh, "intent-shift", limit=900)
     PipelineWorker(fresh, configs).step(flush=True)
     assert resumed == _windows(fresh)
 
 
-def test_a_crash_mid_window_loses_nothing_and_counts_nothing_twice(tmp_path, configs, monitor, monkeypatch):
-    store = store_at(tmp_path)
+def test_a_crash_mid_window_loses_nothing_and_counts_nothing_twice(tmp_path, configs, monitor, monkeypatch, store_urls, db_url):
+    store = open_store(db_url)
     fill(store, "intent-shift", limit=1500)
     worker = PipelineWorker(store, configs)
     real_commit, calls = store.commit_window, []
@@ -85,14 +86,14 @@ def test_a_crash_mid_window_loses_nothing_and_counts_nothing_twice(tmp_path, con
     monkeypatch.setattr(store, "commit_window", real_commit)
     PipelineWorker(store, configs).step(flush=True)
 
-    fresh = store_at(tmp_path, "fresh.db")
+    fresh = open_store(store_urls("fresh"))
     fill(fresh, "intent-shift", limit=1500)
     PipelineWorker(fresh, configs).step(flush=True)
     assert _windows(store) == _windows(fresh)
 
 
-def test_late_events_are_counted_on_their_window_not_lost(tmp_path, configs, monitor):
-    store = store_at(tmp_path)
+def test_late_events_are_counted_on_their_window_not_lost(tmp_path, configs, monitor, db_url):
+    store = open_store(db_url)
     fill(store, "baseline", limit=400)
     worker = PipelineWorker(store, configs)
     worker.step(flush=True)
@@ -107,8 +108,8 @@ def test_late_events_are_counted_on_their_window_not_lost(tmp_path, configs, mon
     assert worker.step().late_events == 0  # counted once
 
 
-def test_the_reference_is_pinned_from_the_first_events_and_windows_inside_it_are_not_tested(tmp_path, configs, monitor):
-    store = store_at(tmp_path)
+def test_the_reference_is_pinned_from_the_first_events_and_windows_inside_it_are_not_tested(tmp_path, configs, monitor, db_url):
+    store = open_store(db_url)
     fill(store, "baseline", limit=700)
     PipelineWorker(store, configs).step(flush=True)
     ref = store.active_reference("all")
@@ -118,8 +119,8 @@ def test_the_reference_is_pinned_from_the_first_events_and_windows_inside_it_are
     assert {s for inside, s in statuses if not inside} == {"ok"}
 
 
-def test_rebaseline_through_the_api_is_logged_and_takes_effect(tmp_path, cfg, configs, monitor):
-    store = store_at(tmp_path)
+def test_rebaseline_through_the_api_is_logged_and_takes_effect(tmp_path, cfg, configs, monitor, db_url):
+    store = open_store(db_url)
     fill(store, "intent-shift", limit=2400)
     worker = PipelineWorker(store, configs)
     worker.step()
@@ -147,16 +148,16 @@ def test_rebaseline_through_the_api_is_logged_and_takes_effect(tmp_path, cfg, co
         ({"requested_by": "d", "reason": "because", "window_range": {"start": "2026-03-02T09:00:00Z", "end": "2026-03-02T08:00:00Z"}}, "window_range"),
     ],
 )
-def test_rebaseline_requests_are_validated(tmp_path, body, path):
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'db'}", config_dir=config_dir(tmp_path), run_worker=False))
+def test_rebaseline_requests_are_validated(tmp_path, body, path, db_url):
+    app = create_app(Settings(database_url=db_url, config_dir=config_dir(tmp_path), run_worker=False))
     with TestClient(app) as client:
         resp = client.post("/v1/reference/rebaseline", json=body)
     assert resp.status_code == 422
     assert resp.json()["errors"][0]["path"] == path
 
 
-def test_windows_api_returns_closed_windows_with_results(tmp_path, cfg, configs, monitor):
-    store = store_at(tmp_path)
+def test_windows_api_returns_closed_windows_with_results(tmp_path, cfg, configs, monitor, db_url):
+    store = open_store(db_url)
     fill(store, "baseline", limit=500)
     PipelineWorker(store, configs).step(flush=True)
     app = create_app(Settings(database_url="sqlite://", run_worker=False, config_dir=cfg), store=store)
@@ -168,9 +169,9 @@ def test_windows_api_returns_closed_windows_with_results(tmp_path, cfg, configs,
 
 
 @pytest.mark.parametrize("scenario", ["intent-shift", "model-upgrade"])
-def test_the_default_detector_flags_the_change_within_two_windows(tmp_path, scenario):
+def test_the_default_detector_flags_the_change_within_two_windows(tmp_path, scenario, db_url):
     configs = load_config(config_dir(tmp_path))
-    store = store_at(tmp_path)
+    store = open_store(db_url)
     fill(store, scenario, seed=1, limit=1600)
     PipelineWorker(store, configs).step(flush=True)
     change = store.incident_spans()[0]["first_ts"]
@@ -181,8 +182,8 @@ def test_the_default_detector_flags_the_change_within_two_windows(tmp_path, scen
     assert any(w["drifted"] for w in after[:3]), [(w["window_start"], w["drift_p_value"]) for w in after[:3]]
 
 
-def test_metrics_expose_the_last_windows_drift_and_the_pipeline_lag(tmp_path, cfg, configs, monitor, registry):
-    store = store_at(tmp_path)
+def test_metrics_expose_the_last_windows_drift_and_the_pipeline_lag(tmp_path, cfg, configs, monitor, registry, db_url):
+    store = open_store(db_url)
     fill(store, "intent-shift", limit=1700)
     PipelineWorker(store, configs).step()
     app = create_app(Settings(database_url="sqlite://", run_worker=False, config_dir=cfg), store=store, registry=registry)
@@ -199,8 +200,8 @@ def test_metrics_expose_the_last_windows_drift_and_the_pipeline_lag(tmp_path, cf
     assert registry.get_sample_value("lookout_window_processing_seconds_bucket", {"le": "+Inf"}) == processed
 
 
-def test_harm_rates_per_window_with_intervals_and_their_metrics(tmp_path, cfg, configs, registry):
-    store = store_at(tmp_path)
+def test_harm_rates_per_window_with_intervals_and_their_metrics(tmp_path, cfg, configs, registry, db_url):
+    store = open_store(db_url)
     fill(store, "injection-campaign", seed=2, limit=2000)  # the campaign starts 2 h in and leaks after 45 min
     PipelineWorker(store, configs).step(flush=True)
     windows = store.list_windows("all", limit=5000)
@@ -222,12 +223,12 @@ def test_harm_rates_per_window_with_intervals_and_their_metrics(tmp_path, cfg, c
 
 @pytest.mark.slow
 @pytest.mark.parametrize("scenario", ["intent-shift", "model-upgrade"])
-def test_with_the_real_model_mmd_flags_the_change_within_two_windows(tmp_path, scenario):
+def test_with_the_real_model_mmd_flags_the_change_within_two_windows(tmp_path, scenario, db_url):
     """The real all-MiniLM-L6-v2 embeddings, the plain MMD² test beside the default one."""
     from pipelines.embedding import make_embedder
 
     cfg = config_dir(tmp_path, {"embedding": {"backend": "minilm"}, "drift": {"detectors": {"mmd": {"n_permutations": 200}}}})
-    store = store_at(tmp_path)
+    store = open_store(db_url)
     fill(store, scenario, seed=1, limit=1450)  # the change comes after about 1,200 turns
     PipelineWorker(store, load_config(cfg), embedder=make_embedder("minilm")).step(flush=True)
     change = store.incident_spans()[0]["first_ts"]
@@ -239,8 +240,8 @@ def test_with_the_real_model_mmd_flags_the_change_within_two_windows(tmp_path, s
     assert any(mmd(w)["drifted"] for w in after[:3]), [mmd(w)["p_value"] for w in after[:3]]
 
 
-def test_a_drifted_window_says_what_changed(tmp_path, configs):
-    store = store_at(tmp_path)
+def test_a_drifted_window_says_what_changed(tmp_path, configs, db_url):
+    store = open_store(db_url)
     fill(store, "intent-shift", seed=1, limit=1500)
     PipelineWorker(store, configs).step(flush=True)
     change = store.incident_spans()[0]["first_ts"]
@@ -254,14 +255,14 @@ def test_a_drifted_window_says_what_changed(tmp_path, configs):
     assert sum(t["current_share"] for t in topics) == pytest.approx(1.0)
 
 
-def test_rebaseline_command_posts_the_request_and_reports_refusals(tmp_path, cfg, configs, monkeypatch):
+def test_rebaseline_command_posts_the_request_and_reports_refusals(tmp_path, cfg, configs, monkeypatch, db_url):
     from typer.testing import CliRunner
 
     import httpx
 
     from services.cli import app as cli
 
-    store = store_at(tmp_path)
+    store = open_store(db_url)
     fill(store, "baseline", limit=500)
     PipelineWorker(store, configs).step(flush=True)
     app = create_app(Settings(database_url="sqlite://", config_dir=cfg, api_key="k", run_worker=False), store=store)
