@@ -15,12 +15,13 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 
 from pipelines.embedding import Embedder
 from services.api import alertmanager, alerts, events, health, review, silences, status, taxonomy, truth, whatif, window_parts, windows
+from services.api.deps import reject_nul
 from services.config.bundle import load_config
 from services.errors import install_error_handlers
 from services.metrics import ServiceMetrics, StoredStateCollector
@@ -74,6 +75,7 @@ def create_app(
         version="0.1.0",
         summary="Monitoring for an LLM support chatbot: ingest turns, measure drift and harm, alert.",
         lifespan=lifespan,
+        dependencies=[Depends(reject_nul)],
     )
     app.state.settings = settings
     app.state.configs = configs

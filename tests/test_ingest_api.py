@@ -151,3 +151,20 @@ def test_openapi_documents_the_event_batch(client):
     body = spec["paths"]["/v1/events"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert body == {"$ref": "#/components/schemas/EventBatch"}
     assert "Event" in spec["components"]["schemas"] and "Truth" in spec["components"]["schemas"]
+
+
+def test_a_nul_character_anywhere_is_422_naming_the_field_on_every_backend(client):
+    """SQLite would keep a NUL, PostgreSQL cannot: both refuse it the same way, and nothing is stored."""
+    bad = make_event(1, prompt="hi\x00there")
+    resp = client.post("/v1/events", json={"events": [make_event(0), bad]})
+    assert resp.status_code == 422
+    assert resp.json()["errors"][0]["path"] == "events[1].prompt" and "NUL" in resp.json()["detail"]
+    resp = client.post("/v1/events", json={"events": [make_event(2, metadata={"k\x00": 1})]})
+    assert resp.status_code == 422 and resp.json()["errors"][0]["path"] == "events[0].metadata.k\x00"
+    resp = client.post("/v1/review/ev-1", json={"label": "benign", "reviewer": "\x00"})
+    assert resp.status_code == 422 and resp.json()["errors"][0]["path"] == "reviewer"
+    resp = client.get("/v1/events", params={"segment": "a\x00"})
+    assert resp.status_code == 422 and resp.json()["errors"][0]["path"] == "query.segment"
+    assert client.get("/v1/events").json()["events"] == []
+    # A backslash-u sequence that is text, not a NUL, passes.
+    assert client.post("/v1/events", json={"events": [make_event(3, prompt="a literal \\u0000 in text")]}).status_code == 200
