@@ -179,6 +179,19 @@ def test_the_words_before_a_number_decide_between_phone_and_reference():
     assert find_pii("invoice 5550101234") == ()
 
 
+@pytest.mark.parametrize("sentence, value", [
+    ("His cell 202555 0143 works.", "202555 0143"),  # a valid US number in an odd grouping
+    ("Raj: 98765 43210", "98765 43210"),  # an Indian mobile in its national grouping
+])
+def test_numbers_valid_in_a_numbering_plan_are_phones_even_in_odd_groupings(sentence, value):
+    assert [(f.type, f.text) for f in find_pii(sentence)] == [("phone", value)]
+
+
+@pytest.mark.parametrize("sentence", ["Order 4155552671 shipped.", "Your balance is 2025550143 dollars", "Account 98765 43210 is closed."])
+def test_a_plan_valid_number_after_a_reference_word_or_as_money_is_not_a_phone(sentence):
+    assert find_pii(sentence) == ()
+
+
 def test_several_findings_come_back_in_order_of_position():
     text = "Mail jo@example.org, card 4111111111111111, phone +44 20 7946 0958."
     assert [f.type for f in find_pii(text)] == ["email", "payment_card", "phone"]

@@ -219,12 +219,38 @@ def _secrets(text: str):
                 yield "secret", m.start(), m.end()
 
 
+# Presidio's default regions for phone numbers. A number counts only when it is valid in one of
+# their numbering plans (libphonenumber), so order numbers and amounts stay out.
+PHONE_REGIONS = ("US", "GB", "DE", "IL", "IN", "CA", "BR")
+_SEVEN_DIGITS = re.compile(r"\d(?:[\s().\-/]{0,3}\d){6}")
+
+
+def _planned_phones(text: str):
+    """Phone numbers the patterns may miss (odd groupings, national forms), from libphonenumber.
+
+    Run only on texts with a run of seven digits; a number after a non-phone cue word ("order",
+    "account") or next to a currency is refused, as the patterns refuse it.
+    """
+    import phonenumbers  # only when a long digit run appears: keeps module import fast
+
+    seen = set()
+    for region in PHONE_REGIONS:
+        for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+            if (m.start, m.end) in seen or _context(text, m.start) == "other":
+                continue
+            seen.add((m.start, m.end))
+            if not MONEY.search(text[max(0, m.start - 2):m.end + 9]):
+                yield "phone", m.start, m.end
+
+
 def find_pii(text: str) -> tuple[PiiFinding, ...]:
     """All PII in ``text``, in order of position, with no two findings overlapping."""
     candidates: list[tuple[str, int, int]] = []
     if "@" in text:
         candidates.extend(("email", m.start(), m.end()) for m in EMAIL.finditer(text))
     candidates.extend(_numbers(text))
+    if _SEVEN_DIGITS.search(text) and not any(kind == "phone" for kind, _, _ in candidates):
+        candidates.extend(_planned_phones(text))
     if _DIGIT.search(text):  # every street form has a house number
         for m in STREET_NAME_FIRST.finditer(text):
             candidates.append(("street_address", m.start(), m.end()))
