@@ -50,7 +50,7 @@ def shoot(page, path: Path) -> None:  # noqa: ANN001 - a Playwright page
     """Streamlit scrolls inside its own block, not the body: grow the viewport to the content, then capture."""
     height = page.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid]')].map(e => e.scrollHeight))")
     page.set_viewport_size({"width": WIDTH, "height": max(900, min(int(height), MAX_HEIGHT))})
-    time.sleep(1.5)  # plotly redraws at the new size
+    time.sleep(1.5)  # charts redraw at the new size
     page.screenshot(path=str(path))
 
 
