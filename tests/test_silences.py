@@ -139,3 +139,5 @@ def test_writes_need_the_key_and_unknown_ids_are_404(attack):
     assert client.delete("/v1/silences/1").status_code == 401
     missing = client.delete("/v1/silences/999", headers=KEY)
     assert (missing.status_code, missing.json()["detail"]) == (404, "silence_id: no silence 999")
+    too_big = client.delete(f"/v1/silences/{2**31}", headers=KEY)  # past the id column on PostgreSQL
+    assert too_big.status_code == 422 and too_big.json()["errors"][0]["path"] == "path.silence_id"

@@ -124,7 +124,7 @@ def list_silences(
 
 @router.delete("/silences/{silence_id}", response_model=SilenceOut, dependencies=[WriteAccess], responses=_ERRORS)
 def expire_silence(
-    silence_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    silence_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="A silence id (a 32-bit integer column on every backend).")],
     store: StoreDep,
     by: Annotated[str | None, Query(max_length=128, description="Who expires it.")] = None,
     stream: StreamQuery = DEFAULT_STREAM,
