@@ -196,6 +196,15 @@ def test_shipped_corpus_covers_every_label_in_both_roles():
     assert len({r.text for r in rows}) == len(rows)
 
 
+def test_the_shipped_model_was_trained_on_the_shipped_corpus():
+    """Edit the corpus, then run `lookout train-harm`: the artifact records what it learnt from."""
+    meta = load_harm_classifier(DEFAULT_MODEL_PATH).metadata
+    seed = meta["corpus"]["seed"]
+    assert meta["corpus"]["digest"] == corpus_digest(read_corpus(CORPUS_DIR, seed=seed)), (
+        "the corpus changed since the model was trained: run `lookout train-harm`"
+    )
+
+
 def test_corpus_is_deterministic_for_a_seed():
     assert corpus_digest(read_corpus(CORPUS_DIR, seed=0)) == corpus_digest(read_corpus(CORPUS_DIR, seed=0))
     assert corpus_digest(read_corpus(CORPUS_DIR, seed=0)) != corpus_digest(read_corpus(CORPUS_DIR, seed=1))
