@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pipelines.harm.pii_patterns import (
@@ -222,25 +223,39 @@ def _secrets(text: str):
 # Presidio's default regions for phone numbers. A number counts only when it is valid in one of
 # their numbering plans (libphonenumber), so order numbers and amounts stay out.
 PHONE_REGIONS = ("US", "GB", "DE", "IL", "IN", "CA", "BR")
-_SEVEN_DIGITS = re.compile(r"\d(?:[\s().\-/]{0,3}\d){6}")
+# A candidate: 7 to 15 digits with at most two separators between any two; only this short span
+# is parsed (never the whole text), and only the first few per text, so a 32 KiB wall of digits
+# costs what a sentence does.
+_PHONE_CANDIDATE = re.compile(r"(?<![\w+])\+?\(?\d(?:[\s().\-/]{0,2}\d){6,14}(?!\w)")
+MAX_PHONE_CANDIDATES = 8
 
 
-def _planned_phones(text: str):
+def _planned_phones(text: str, taken: Sequence[tuple[str, int, int]] = ()):
     """Phone numbers the patterns may miss (odd groupings, national forms), from libphonenumber.
 
-    Run only on texts with a run of seven digits; a number after a non-phone cue word ("order",
-    "account") or next to a currency is refused, as the patterns refuse it.
+    A number after a non-phone cue word ("order", "account") or next to a currency is refused,
+    as the patterns refuse it; so is a digit run another finding (``taken``) already covers.
     """
     import phonenumbers  # only when a long digit run appears: keeps module import fast
 
-    seen = set()
-    for region in PHONE_REGIONS:
-        for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
-            if (m.start, m.end) in seen or _context(text, m.start) == "other":
-                continue
-            seen.add((m.start, m.end))
-            if not MONEY.search(text[max(0, m.start - 2):m.end + 9]):
-                yield "phone", m.start, m.end
+    seen: set[tuple[int, int]] = set()
+    for k, m in enumerate(_PHONE_CANDIDATE.finditer(text)):
+        if k == MAX_PHONE_CANDIDATES:
+            return
+        if _context(text, m.start()) == "other" or any(s < m.end() and m.start() < e for _, s, e in taken):
+            continue
+        # libphonenumber's matcher (with its own checks against dates, ranges and odd groupings)
+        # on a short snippet around the candidate, never on the whole text.
+        lo = max(0, m.start() - 24)
+        snippet = text[lo:m.end() + 24]
+        for region in PHONE_REGIONS:
+            for found in phonenumbers.PhoneNumberMatcher(snippet, region, leniency=phonenumbers.Leniency.VALID):
+                start, end = lo + found.start, lo + found.end
+                if (start, end) in seen or end <= m.start() or start >= m.end():
+                    continue
+                seen.add((start, end))
+                if _context(text, start) != "other" and not MONEY.search(text[max(0, start - 2):end + 9]):
+                    yield "phone", start, end
 
 
 def find_pii(text: str) -> tuple[PiiFinding, ...]:
@@ -249,8 +264,8 @@ def find_pii(text: str) -> tuple[PiiFinding, ...]:
     if "@" in text:
         candidates.extend(("email", m.start(), m.end()) for m in EMAIL.finditer(text))
     candidates.extend(_numbers(text))
-    if _SEVEN_DIGITS.search(text) and not any(kind == "phone" for kind, _, _ in candidates):
-        candidates.extend(_planned_phones(text))
+    if _DIGIT.search(text) and not any(kind == "phone" for kind, _, _ in candidates):
+        candidates.extend(_planned_phones(text, tuple(candidates)))
     if _DIGIT.search(text):  # every street form has a house number
         for m in STREET_NAME_FIRST.finditer(text):
             candidates.append(("street_address", m.start(), m.end()))
