@@ -223,9 +223,9 @@ def _secrets(text: str):
 # Presidio's default regions for phone numbers. A number counts only when it is valid in one of
 # their numbering plans (libphonenumber), so order numbers and amounts stay out.
 PHONE_REGIONS = ("US", "GB", "DE", "IL", "IN", "CA", "BR")
-# A candidate: 7 to 15 digits with at most two separators between any two; only this short span
-# is parsed (never the whole text), and only the first few per text, so a 32 KiB wall of digits
-# costs what a sentence does.
+# A candidate: 7 to 15 digits with at most two separators between any two. Only a short snippet
+# around each of the first few candidates goes to libphonenumber (never the whole text), so a
+# 32 KiB wall of digits costs about what a sentence does.
 _PHONE_CANDIDATE = re.compile(r"(?<![\w+])\+?\(?\d(?:[\s().\-/]{0,2}\d){6,14}(?!\w)")
 MAX_PHONE_CANDIDATES = 8
 
@@ -236,7 +236,7 @@ def _planned_phones(text: str, taken: Sequence[tuple[str, int, int]] = ()):
     A number after a non-phone cue word ("order", "account") or next to a currency is refused,
     as the patterns refuse it; so is a digit run another finding (``taken``) already covers.
     """
-    import phonenumbers  # only when a long digit run appears: keeps module import fast
+    import phonenumbers  # on first use: keeps importing this module fast
 
     seen: set[tuple[int, int]] = set()
     for k, m in enumerate(_PHONE_CANDIDATE.finditer(text)):
