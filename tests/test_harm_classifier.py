@@ -8,7 +8,6 @@ the shipped model runs in ``text`` mode (TF-IDF only), so no test loads torch.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest

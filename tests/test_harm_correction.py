@@ -140,9 +140,8 @@ def test_true_rates_lie_in_the_reported_intervals(tmp_path, scenario, db_url):
     (corrected) interval in at least 95 % of windows. Seed 3 is not among the measuring seeds."""
     target = config_dir(tmp_path)
     assert (target / ERROR_RATES_FILE).is_file(), "the bundled configs must ship harm_error_rates.yaml"
-    db = db_url
-    report = run_headless(scenario, seed=3, config_dir=target, database_url=db)
-    store = open_store(db)
+    report = run_headless(scenario, seed=3, config_dir=target, database_url=db_url)
+    store = open_store(db_url)
     inside = dict.fromkeys(CATEGORIES, 0)
     n_windows = 0
     for w in report["windows"]:

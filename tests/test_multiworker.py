@@ -84,8 +84,7 @@ def test_three_workers_share_a_stream_and_survive_losing_the_holder(tmp_path, cf
 
 
 def test_a_worker_that_lost_its_lease_cannot_write(db_url, cfg, scenario_events):
-    url = db_url
-    store = open_store(url)
+    store = open_store(db_url)
     _batches(store, scenario_events[:900])
     configs = load_config(cfg)
     stale = PipelineWorker(store, configs)

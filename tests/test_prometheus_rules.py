@@ -102,9 +102,8 @@ def test_every_series_the_rules_read_is_on_metrics(tmp_path, db_url):
     """Scrape a service that ran the injection campaign: each metric name in an exported expression
     (other than the recording rules' own) is one /metrics exports."""
     cfg = config_dir(tmp_path)
-    db = db_url
-    run_headless("injection-campaign", seed=1, config_dir=cfg, database_url=db, limit=1600)
-    store = open_store(db)
+    run_headless("injection-campaign", seed=1, config_dir=cfg, database_url=db_url, limit=1600)
+    store = open_store(db_url)
     registry = CollectorRegistry()
     registry.register(StoredStateCollector(lambda: store, "all"))
     scraped = {line.split("{")[0].split(" ")[0] for line in generate_latest(registry).decode().splitlines() if not line.startswith("#")}

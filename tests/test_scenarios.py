@@ -55,10 +55,9 @@ def test_the_scenario_meets_its_expectations(tmp_path, name, db_url):
 
 
 def test_alerts_and_incidents_are_served_and_exported(tmp_path, registry, db_url):
-    db = db_url
     cfg = config_dir(tmp_path)
-    run_headless("injection-campaign", seed=1, config_dir=cfg, database_url=db, limit=2000)
-    store = open_store(db)
+    run_headless("injection-campaign", seed=1, config_dir=cfg, database_url=db_url, limit=2000)
+    store = open_store(db_url)
     app = create_app(Settings(database_url="sqlite://", config_dir=cfg, run_worker=False), store=store, registry=registry)
     with TestClient(app) as client:
         firing = client.get("/v1/alerts", params={"state": "firing"}).json()["alerts"]
@@ -75,10 +74,9 @@ def test_ack_stops_escalation_and_resolve_closes_the_incident(tmp_path, db_url):
     from services.config.bundle import load_config
     from services.worker import PipelineWorker
 
-    db = db_url
     cfg = config_dir(tmp_path)
-    run_headless("injection-campaign", seed=1, config_dir=cfg, database_url=db, limit=1500)
-    store = open_store(db)
+    run_headless("injection-campaign", seed=1, config_dir=cfg, database_url=db_url, limit=1500)
+    store = open_store(db_url)
     app = create_app(Settings(database_url="sqlite://", config_dir=cfg, api_key="k", run_worker=False), store=store)
     worker = PipelineWorker(store, load_config(cfg))
     with TestClient(app) as client:
@@ -104,11 +102,10 @@ def test_ack_stops_escalation_and_resolve_closes_the_incident(tmp_path, db_url):
 def test_strict_mode_from_escalation_mitigates_the_attack(tmp_path, db_url):
     """Nobody acks the injection page, escalation reaches level 2 and turns strict mode on: the bot
     stops complying, so the leaks stop while the attack goes on."""
-    db = db_url
-    report = run_headless("injection-campaign", seed=1, config_dir=config_dir(tmp_path), database_url=db)
+    report = run_headless("injection-campaign", seed=1, config_dir=config_dir(tmp_path), database_url=db_url)
     strict = [a for a in report["actions"] if a["action"] == "strict_mode"]
     assert strict, report["actions"]
-    store = open_store(db)
+    store = open_store(db_url)
     events = store.list_events(limit=100_000)
     truth = store.truth_for(e["event_id"] for e in events)
     scenario = load_scenario("injection-campaign")

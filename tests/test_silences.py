@@ -26,7 +26,7 @@ def cfg(tmp_path):
 
 
 @pytest.fixture
-def attack(tmp_path, cfg, db_url):
+def attack(cfg, db_url):
     """A store holding the first 1,500 turns of injection-campaign (half an hour of attack), the
     rest of the turns to add later, a worker and an API client on that store."""
     store = open_store(db_url)
@@ -124,7 +124,7 @@ GOOD = {"matchers": {"alertname": "PiiLeak"}, "duration": "2h", "created_by": "d
         ({"severity": "critical"}, "severity"),
     ],
 )
-def test_bad_silences_are_rejected_with_the_field_path(tmp_path, cfg, change, path, db_url):
+def test_bad_silences_are_rejected_with_the_field_path(cfg, change, path, db_url):
     body = {k: v for k, v in {**GOOD, **change}.items() if v is not None}
     app = create_app(Settings(database_url=db_url, config_dir=cfg, run_worker=False))
     with TestClient(app) as client:

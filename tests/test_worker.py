@@ -37,7 +37,7 @@ def _windows(store):
     return [(w["window_start"], w["n_events"], w["drift_p_value"], w["drifted"]) for w in store.list_windows("all", limit=5000)]
 
 
-def test_windows_close_on_the_watermark_and_hold_every_event_once(tmp_path, configs, monitor, db_url):
+def test_windows_close_on_the_watermark_and_hold_every_event_once(configs, monitor, db_url):
     store = open_store(db_url)
     n = fill(store, "baseline", limit=600)
     worker = PipelineWorker(store, configs)
@@ -53,7 +53,7 @@ def test_windows_close_on_the_watermark_and_hold_every_event_once(tmp_path, conf
     assert worker.step(flush=True).windows == []  # nothing left to do
 
 
-def test_a_restarted_worker_continues_without_recounting(tmp_path, configs, monitor, store_urls, db_url):
+def test_a_restarted_worker_continues_without_recounting(configs, monitor, store_urls, db_url):
     store = open_store(db_url)
     fill(store, "intent-shift", limit=900)
     PipelineWorker(store, configs).step(max_windows=10)
@@ -67,7 +67,7 @@ def test_a_restarted_worker_continues_without_recounting(tmp_path, configs, moni
     assert resumed == _windows(fresh)
 
 
-def test_a_crash_mid_window_loses_nothing_and_counts_nothing_twice(tmp_path, configs, monitor, monkeypatch, store_urls, db_url):
+def test_a_crash_mid_window_loses_nothing_and_counts_nothing_twice(configs, monitor, monkeypatch, store_urls, db_url):
     store = open_store(db_url)
     fill(store, "intent-shift", limit=1500)
     worker = PipelineWorker(store, configs)
@@ -92,7 +92,7 @@ def test_a_crash_mid_window_loses_nothing_and_counts_nothing_twice(tmp_path, con
     assert _windows(store) == _windows(fresh)
 
 
-def test_late_events_are_counted_on_their_window_not_lost(tmp_path, configs, monitor, db_url):
+def test_late_events_are_counted_on_their_window_not_lost(configs, monitor, db_url):
     store = open_store(db_url)
     fill(store, "baseline", limit=400)
     worker = PipelineWorker(store, configs)
@@ -108,7 +108,7 @@ def test_late_events_are_counted_on_their_window_not_lost(tmp_path, configs, mon
     assert worker.step().late_events == 0  # counted once
 
 
-def test_the_reference_is_pinned_from_the_first_events_and_windows_inside_it_are_not_tested(tmp_path, configs, monitor, db_url):
+def test_the_reference_is_pinned_from_the_first_events_and_windows_inside_it_are_not_tested(configs, monitor, db_url):
     store = open_store(db_url)
     fill(store, "baseline", limit=700)
     PipelineWorker(store, configs).step(flush=True)
@@ -119,7 +119,7 @@ def test_the_reference_is_pinned_from_the_first_events_and_windows_inside_it_are
     assert {s for inside, s in statuses if not inside} == {"ok"}
 
 
-def test_rebaseline_through_the_api_is_logged_and_takes_effect(tmp_path, cfg, configs, monitor, db_url):
+def test_rebaseline_through_the_api_is_logged_and_takes_effect(cfg, configs, monitor, db_url):
     store = open_store(db_url)
     fill(store, "intent-shift", limit=2400)
     worker = PipelineWorker(store, configs)
@@ -156,7 +156,7 @@ def test_rebaseline_requests_are_validated(tmp_path, body, path, db_url):
     assert resp.json()["errors"][0]["path"] == path
 
 
-def test_windows_api_returns_closed_windows_with_results(tmp_path, cfg, configs, monitor, db_url):
+def test_windows_api_returns_closed_windows_with_results(cfg, configs, monitor, db_url):
     store = open_store(db_url)
     fill(store, "baseline", limit=500)
     PipelineWorker(store, configs).step(flush=True)
@@ -182,7 +182,7 @@ def test_the_default_detector_flags_the_change_within_two_windows(tmp_path, scen
     assert any(w["drifted"] for w in after[:3]), [(w["window_start"], w["drift_p_value"]) for w in after[:3]]
 
 
-def test_metrics_expose_the_last_windows_drift_and_the_pipeline_lag(tmp_path, cfg, configs, monitor, registry, db_url):
+def test_metrics_expose_the_last_windows_drift_and_the_pipeline_lag(cfg, configs, monitor, registry, db_url):
     store = open_store(db_url)
     fill(store, "intent-shift", limit=1700)
     PipelineWorker(store, configs).step()
@@ -200,7 +200,7 @@ def test_metrics_expose_the_last_windows_drift_and_the_pipeline_lag(tmp_path, cf
     assert registry.get_sample_value("lookout_window_processing_seconds_bucket", {"le": "+Inf"}) == processed
 
 
-def test_harm_rates_per_window_with_intervals_and_their_metrics(tmp_path, cfg, configs, registry, db_url):
+def test_harm_rates_per_window_with_intervals_and_their_metrics(cfg, configs, registry, db_url):
     store = open_store(db_url)
     fill(store, "injection-campaign", seed=2, limit=2000)  # the campaign starts 2 h in and leaks after 45 min
     PipelineWorker(store, configs).step(flush=True)
@@ -240,7 +240,7 @@ def test_with_the_real_model_mmd_flags_the_change_within_two_windows(tmp_path, s
     assert any(mmd(w)["drifted"] for w in after[:3]), [mmd(w)["p_value"] for w in after[:3]]
 
 
-def test_a_drifted_window_says_what_changed(tmp_path, configs, db_url):
+def test_a_drifted_window_says_what_changed(configs, db_url):
     store = open_store(db_url)
     fill(store, "intent-shift", seed=1, limit=1500)
     PipelineWorker(store, configs).step(flush=True)
@@ -255,7 +255,7 @@ def test_a_drifted_window_says_what_changed(tmp_path, configs, db_url):
     assert sum(t["current_share"] for t in topics) == pytest.approx(1.0)
 
 
-def test_rebaseline_command_posts_the_request_and_reports_refusals(tmp_path, cfg, configs, monkeypatch, db_url):
+def test_rebaseline_command_posts_the_request_and_reports_refusals(cfg, configs, monkeypatch, db_url):
     from typer.testing import CliRunner
 
     import httpx
