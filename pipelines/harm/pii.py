@@ -264,9 +264,10 @@ def find_pii(text: str) -> tuple[PiiFinding, ...]:
     if "@" in text:
         candidates.extend(("email", m.start(), m.end()) for m in EMAIL.finditer(text))
     candidates.extend(_numbers(text))
-    if _DIGIT.search(text) and not any(kind == "phone" for kind, _, _ in candidates):
+    has_digit = _DIGIT.search(text) is not None
+    if has_digit and not any(kind == "phone" for kind, _, _ in candidates):
         candidates.extend(_planned_phones(text, tuple(candidates)))
-    if _DIGIT.search(text):  # every street form has a house number
+    if has_digit:  # every street form has a house number
         for m in STREET_NAME_FIRST.finditer(text):
             candidates.append(("street_address", m.start(), m.end()))
         if any(map(text.__contains__, LOWERCASE_TYPES)):
