@@ -233,13 +233,12 @@ def _adversarial_suffix(text: str) -> float:
     tokens = text.rstrip().rsplit("\n", 1)[-1].split()
     if len(tokens) < _SUFFIX_WINDOW + _MIN_HEAD:
         return 0.0
-    odd = [_odd_token(t) for t in tokens]
-    head = odd[: -_SUFFIX_WINDOW]
+    head, tail = tokens[:-_SUFFIX_WINDOW], tokens[-_SUFFIX_WINDOW:]
     # Foreign function words are odd only after an English head (else the text is in that language).
-    if not any(_foreign(t) for t in tokens[: -_SUFFIX_WINDOW]):
-        odd[-_SUFFIX_WINDOW:] = [o or _foreign(t) for o, t in zip(odd[-_SUFFIX_WINDOW:], tokens[-_SUFFIX_WINDOW:])]
-    tail = odd[-_SUFFIX_WINDOW:]
-    if sum(tail) >= _SUFFIX_ODD and sum(head) / len(head) < 0.1:
+    english_head = not any(map(_foreign, head))
+    if sum(_odd_token(t) or (english_head and _foreign(t)) for t in tail) < _SUFFIX_ODD:
+        return 0.0  # the usual case: the head is not even read
+    if sum(map(_odd_token, head)) / len(head) < 0.1:
         return ADVERSARIAL_SUFFIX
     return 0.0
 
