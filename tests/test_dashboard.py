@@ -112,6 +112,8 @@ class FakeSource:
                                    "review_pending": 734},
             "/v1/config/harm": lambda: HARM_CONFIG,
             "/v1/alerts": lambda: {"alerts": [LEAK_ALERT]},
+            "/v1/incidents": lambda: {"incidents": [{"id": "critical-1", "status": "acknowledged", "level": 2},
+                                                    {"id": "warning-2", "status": "resolved", "level": 3}]},
         }[path]()
 
     def between(self, since: str | None, until: str | None) -> list[dict[str, Any]]:
@@ -134,11 +136,28 @@ def fake() -> Iterator[FakeSource]:
     client.use_source(None)
 
 
-def run_page(name: str) -> AppTest:
+def run_page(name: str, **state: Any) -> AppTest:
+    """Run a page; ``state`` opens tabs or expanders by key (``drift_section="What changed"``)."""
     at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=30)
+    for key, value in state.items():
+        at.session_state[key] = value
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+class CountingSource:
+    """Wraps a source and records the paths read, to show what a page reads before a tab is opened."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.reads = inner, []
+
+    def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        self.reads.append((path, dict(params or {})))
+        return self.inner.get(path, params)
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        return self.inner.post(path, body)
 
 
 # ---- one smoke test per page ---------------------------------------------------------------------
@@ -150,13 +169,25 @@ def test_overview_shows_the_state_at_a_glance(fake: FakeSource) -> None:
     assert metrics["Drift"] == "no drift"
     assert metrics["Pipeline lag"] == "90 s"
     assert metrics["Review queue"] == "734"  # counted by the service, not by paging the queue
+    assert metrics["Incidents open"] == "1"  # acknowledged still counts; resolved does not
+    assert next(m for m in at.metric if m.label == "Incidents open").proto.delta == "highest level 2"
     assert "prompt_injection_jailbreak" in at.warning[0].value
 
 
 def test_drift_page_explains_a_drifted_window_and_rebaselines(fake: FakeSource) -> None:
     at = run_page("drift")
     assert {m.label: m.value for m in at.metric}["Windows drifted"] == "2"
+    assert len(at.get("vega_lite_chart")) == 1  # p-values; the statistic chart waits for its expander
+    at.session_state["statistic_open"] = True
+    at.run()
+    assert at.selectbox(key="statistic_of").options == ["mmd+knn", "centroid"] and len(at.get("vega_lite_chart")) == 2
+
+    at = run_page("drift", drift_section="What changed")
     assert len(at.selectbox(key="drifted_window").options) == 2
+    assert "developer\nmode" in [t.value for t in at.text]  # rising terms of the latest drifted window
+
+    at = run_page("drift", drift_section="Reference and re-baseline")
+    assert at.metric[0].value == "#1"
     at.text_input[0].input("ana")
     at.text_area[0].input("new catalogue launched")
     at.number_input[0].set_value(6)
@@ -167,7 +198,13 @@ def test_drift_page_explains_a_drifted_window_and_rebaselines(fake: FakeSource) 
 
 def test_harm_page_shows_rates_breakdowns_and_disparity(fake: FakeSource) -> None:
     at = run_page("harm")
+    assert at.multiselect(key="harm_categories").value == ["prompt_injection_jailbreak"]  # the only one with flags
+    assert at.metric[0].label == "prompt_injection_jailbreak" and at.metric[0].value == "6.4%"  # 3/47, latest window
+    assert len(at.get("vega_lite_chart")) == 1
+
+    at = run_page("harm", harm_section="Breakdown")
     assert at.selectbox[0].value == "prompt_injection_jailbreak"  # the category with most flags
+    assert len(at.get("vega_lite_chart")) == 2  # by segment, by model version
     assert len(at.dataframe) == 2  # disparity flags and flags by tier
     assert {m.label: m.value for m in at.metric}["Sent to human review"] == str(sum(i % 4 for i in range(1, 8)))
 
@@ -178,7 +215,24 @@ def test_review_page_submits_a_label_and_shows_precision(fake: FakeSource) -> No
     at.selectbox[0].select("benign")
     at.button[0].click().run()
     assert fake.posts == [("/v1/review/ev-1", {"label": "benign", "reviewer": "sam"})]
+    assert not at.dataframe  # precision is a tab of its own
+    at = run_page("review", review_section="Precision per tier")
     assert at.dataframe[0].value["rate"].iloc[0] == pytest.approx(2 / 3)
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_closed_tabs_are_neither_read_nor_drawn(fake: FakeSource) -> None:
+    counting = CountingSource(fake)
+    client.use_source(counting)
+    at = run_page("drift")
+    assert not [p for p, _ in counting.reads if p == "/v1/reference"]  # read when its tab opens
+    assert not [params for _, params in counting.reads if "since" in params]  # no drifted window's explanation
+    counting.reads.clear()
+    run_page("review")
+    assert "/v1/review/precision" not in [p for p, _ in counting.reads]
+    counting.reads.clear()
+    run_page("drift", drift_section="Reference and re-baseline")
+    assert "/v1/reference" in [p for p, _ in counting.reads]
 
 
 def test_review_refuses_a_label_without_a_reviewer(fake: FakeSource) -> None:
@@ -214,7 +268,7 @@ def test_an_unreachable_service_is_a_clear_error(monkeypatch: pytest.MonkeyPatch
 # ---- event text is untrusted ---------------------------------------------------------------------
 
 def test_event_text_is_shown_literally_never_as_markdown_or_html(fake: FakeSource) -> None:
-    review, drift = run_page("review"), run_page("drift")
+    review, drift = run_page("review"), run_page("drift", drift_section="What changed")
     assert [t.value for t in review.text].count(HOSTILE) == 2  # prompt and response, as plain text
     assert HOSTILE in [t.value for t in drift.text]
     for at in (review, drift):
@@ -291,6 +345,8 @@ def test_dashboard_command_runs_streamlit_headless() -> None:
     cmd = dashboard_command(8600)
     assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4].endswith("dashboards/app.py")
     assert cmd[cmd.index("--server.port") + 1] == "8600" and cmd[cmd.index("--server.headless") + 1] == "true"
+    # Served, not edited: no file watcher registering every module for every new session.
+    assert cmd[cmd.index("--server.fileWatcherType") + 1] == "none"
 
 
 # ---- the HTTP client ------------------------------------------------------------------------------

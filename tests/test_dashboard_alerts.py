@@ -89,8 +89,11 @@ def fake() -> Iterator[FakeSource]:
     dash.use_source(None)
 
 
-def run_page() -> AppTest:
+def run_page(section: str | None = None) -> AppTest:
+    """Run the page, with the tab ``section`` open (default: the first, the timeline)."""
     at = AppTest.from_file(str(PAGE), default_timeout=30)
+    if section:
+        at.session_state["alerts_section"] = section
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
@@ -105,11 +108,13 @@ def test_the_page_counts_alerts_and_incidents_and_draws_the_timeline(fake: FakeS
     assert len(at.get("vega_lite_chart")) == 1
     table = at.dataframe[0].value
     assert list(table["id"]) == ["critical-1", "warning-2"] and list(table["level"]) == [2, 1]
+    assert not at.get("selectbox")  # the actions are a tab of their own, run when opened
+    at = run_page("Act on an incident")
     assert at.selectbox(key="incident").options == ["critical-1 · critical · open · level 2"]  # resolved ones cannot be acted on
 
 
 def test_acknowledge_sends_the_name_to_the_api(fake: FakeSource) -> None:
-    at = run_page()
+    at = run_page("Act on an incident")
     at.text_input(key="actor").input("dana")
     at.button(key="do_ack").click().run()
     assert fake.posts == [("/v1/incidents/critical-1/ack", {"by": "dana"})]
@@ -117,7 +122,7 @@ def test_acknowledge_sends_the_name_to_the_api(fake: FakeSource) -> None:
 
 
 def test_resolve_without_a_name_is_refused_on_the_page(fake: FakeSource) -> None:
-    at = run_page()
+    at = run_page("Act on an incident")
     at.button(key="do_resolve").click().run()
     assert fake.posts == []
     assert "Enter your name" in at.error[0].value
@@ -125,16 +130,16 @@ def test_resolve_without_a_name_is_refused_on_the_page(fake: FakeSource) -> None
 
 def test_an_acknowledged_incident_cannot_be_acknowledged_again(fake: FakeSource) -> None:
     fake.incidents = [incident("critical-1", status="acknowledged")]
-    at = run_page()
+    at = run_page("Act on an incident")
     assert at.button(key="do_ack").disabled and not at.button(key="do_resolve").disabled
-    assert {m.label: m.value for m in at.metric}["Acknowledged"] == "1"
+    assert {m.label: m.value for m in run_page().metric}["Acknowledged"] == "1"
 
 
 def test_silence_posts_the_chosen_labels_and_duration(fake: FakeSource) -> None:
-    at = run_page()
+    at = run_page("Silences")
     at.text_input(key="actor").input("dana")
     at.multiselect[0].set_value(["alertname", "category"])
-    at.text_input[1].input("fix deploying")
+    at.text_input(key="comment").input("fix deploying")
     at.button[-1].click().run()
     assert fake.posts == [("/v1/silences", {"matchers": {"alertname": "PromptInjectionSurge", "category": "prompt_injection_jailbreak"},
                                             "duration": "2h", "created_by": "dana", "comment": "fix deploying"})]
@@ -146,7 +151,7 @@ def test_a_service_without_silences_shows_its_refusal_instead_of_crashing() -> N
     source = FakeSource(silences_missing=True)
     dash.use_source(source)
     try:
-        at = run_page()
+        at = run_page("Silences")
         assert "Silences unavailable: GET /v1/silences → 404" in at.warning[0].value
         at.text_input(key="actor").input("dana")
         at.button[-1].click().run()

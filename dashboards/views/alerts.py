@@ -5,6 +5,9 @@ resolve, silence.
 Acknowledge and resolve are commands the worker applies at its next step (about a second), so the
 page says "sent" and shows the new state on the next refresh. Ground-truth ids come from event data:
 shown as plain text only.
+
+The timeline, the incident actions and silences are tabs that run only when opened
+(``on_change="rerun"``); the tab is in the URL (``?alerts_section=Silences``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import client, timeline
+from dashboards.layout import lazy_tabs
 
 DURATIONS = ["30m", "1h", "2h", "6h", "1d"]
 
@@ -66,73 +70,86 @@ def overview() -> None:
         } for i in incidents]), hide_index=True)
 
 
-overview()
+def your_name() -> str:
+    # The same widget (same key and label) in both tabs that need it, so the name carries over.
+    return st.text_input("Your name", key="actor", help="Kept in the incident's timeline and on silences.")
 
-st.header("Act on an incident")
-try:
-    incidents = client.incidents()
-    alerts = client.alerts()
-except client.ServiceError as exc:
-    st.error(str(exc))
-    st.stop()
 
-who = st.text_input("Your name", key="actor", help="Kept in the incident's timeline and on silences.")
-active = [i for i in incidents if i["status"] != "resolved"]
-if not active:
-    st.success("No open incident.")
-else:
-    chosen = st.selectbox("Incident", active, key="incident",
-                          format_func=lambda i: f"{i['id']} · {i['severity']} · {i['status']} · level {i['level']}")
-    with st.expander("Timeline of this incident"):
-        st.dataframe(pd.DataFrame([{"at": when(e["at"]), "event": e["event"],
-                                    "detail": ", ".join(f"{k}={v}" for k, v in e.items() if k not in ("at", "event"))}
-                                   for e in chosen["timeline"]]), hide_index=True)
-    ack_col, resolve_col = st.columns(2)
-    for col, action, label in ((ack_col, "ack", "Acknowledge"), (resolve_col, "resolve", "Resolve")):
-        if col.button(label, key=f"do_{action}", disabled=action == "ack" and chosen["status"] == "acknowledged"):
-            if not who.strip():
-                st.error("Enter your name first.")
-            else:
-                try:
-                    client.incident_action(chosen["id"], action, by=who.strip())
-                except client.ServiceError as exc:
-                    st.error(str(exc))
-                else:
-                    st.success(f"{label} sent for {chosen['id']}; the worker applies it within about a second.")
+def act() -> None:
+    try:
+        incidents = client.incidents()
+    except client.ServiceError as exc:
+        st.error(str(exc))
+        return
 
-st.header("Silence")
-st.caption("A silence mutes the notifications of every alert carrying all its labels (the alert still "
-           "fires and shows here). Durations are event time: at 120× a simulated hour is 30 s.")
-if not alerts:
-    st.info("No alert to silence yet.")
-else:
-    with st.form("silence"):
-        target = st.selectbox("Alert", alerts, format_func=timeline.alert_row)
-        names = st.multiselect("Match on labels", sorted(target["labels"]), default=["alertname"],
-                               help="Every chosen label must match for the silence to apply.")
-        duration = st.select_slider("Duration", options=DURATIONS, value="2h")
-        comment = st.text_input("Comment", placeholder="why, e.g. fix deploying")
-        if st.form_submit_button("Silence"):
-            if not who.strip() or not names:
-                st.error("Enter your name above and choose at least one label.")
-            else:
-                try:
-                    out = client.create_silence(matchers={n: target["labels"][n] for n in names}, duration=duration,
-                                                created_by=who.strip(), comment=comment.strip())
-                except client.ServiceError as exc:
-                    st.error(f"The service refused the silence: {exc}")
-                else:
-                    st.success(f"Silence #{out['id']} set until {out['ends_at']}.")
-
-try:
-    silences = client.silences()
-except client.ServiceError as exc:
-    st.warning(f"Silences unavailable: {exc}")
-else:
-    if silences["silences"]:
-        st.dataframe(pd.DataFrame([{
-            "id": s["id"], "state": s["state"], "matchers": ", ".join(f"{k}={v}" for k, v in s["matchers"].items()),
-            "starts": s["starts_at"], "ends": s["ends_at"], "by": s["created_by"], "comment": s["comment"],
-        } for s in silences["silences"]]), hide_index=True)
+    who = your_name()
+    active = [i for i in incidents if i["status"] != "resolved"]
+    if not active:
+        st.success("No open incident.")
     else:
-        st.caption("No silence set.")
+        chosen = st.selectbox("Incident", active, key="incident",
+                              format_func=lambda i: f"{i['id']} · {i['severity']} · {i['status']} · level {i['level']}")
+        with st.expander("Timeline of this incident"):
+            st.dataframe(pd.DataFrame([{"at": when(e["at"]), "event": e["event"],
+                                        "detail": ", ".join(f"{k}={v}" for k, v in e.items() if k not in ("at", "event"))}
+                                       for e in chosen["timeline"]]), hide_index=True)
+        ack_col, resolve_col = st.columns(2)
+        for col, action, label in ((ack_col, "ack", "Acknowledge"), (resolve_col, "resolve", "Resolve")):
+            if col.button(label, key=f"do_{action}", disabled=action == "ack" and chosen["status"] == "acknowledged"):
+                if not who.strip():
+                    st.error("Enter your name first.")
+                else:
+                    try:
+                        client.incident_action(chosen["id"], action, by=who.strip())
+                    except client.ServiceError as exc:
+                        st.error(str(exc))
+                    else:
+                        st.success(f"{label} sent for {chosen['id']}; the worker applies it within about a second.")
+
+
+def silence() -> None:
+    try:
+        alerts = client.alerts()
+    except client.ServiceError as exc:
+        st.error(str(exc))
+        return
+    who = your_name()
+    st.caption("A silence mutes the notifications of every alert carrying all its labels (the alert still "
+               "fires and shows here). Durations are event time: at 120× a simulated hour is 30 s.")
+    if not alerts:
+        st.info("No alert to silence yet.")
+    else:
+        with st.form("silence"):
+            target = st.selectbox("Alert", alerts, format_func=timeline.alert_row)
+            names = st.multiselect("Match on labels", sorted(target["labels"]), default=["alertname"],
+                                   help="Every chosen label must match for the silence to apply.")
+            duration = st.select_slider("Duration", options=DURATIONS, value="2h")
+            comment = st.text_input("Comment", placeholder="why, e.g. fix deploying", key="comment")
+            if st.form_submit_button("Silence"):
+                if not who.strip() or not names:
+                    st.error("Enter your name and choose at least one label.")
+                else:
+                    try:
+                        out = client.create_silence(matchers={n: target["labels"][n] for n in names}, duration=duration,
+                                                    created_by=who.strip(), comment=comment.strip())
+                    except client.ServiceError as exc:
+                        st.error(f"The service refused the silence: {exc}")
+                    else:
+                        st.success(f"Silence #{out['id']} set until {out['ends_at']}.")
+
+    try:
+        silences = client.silences()
+    except client.ServiceError as exc:
+        st.warning(f"Silences unavailable: {exc}")
+    else:
+        if silences["silences"]:
+            st.dataframe(pd.DataFrame([{
+                "id": s["id"], "state": s["state"], "matchers": ", ".join(f"{k}={v}" for k, v in s["matchers"].items()),
+                "starts": s["starts_at"], "ends": s["ends_at"], "by": s["created_by"], "comment": s["comment"],
+            } for s in silences["silences"]]), hide_index=True)
+        else:
+            st.caption("No silence set.")
+
+
+SECTIONS = {"Timeline": overview, "Act on an incident": act, "Silences": silence}
+lazy_tabs(SECTIONS, key="alerts_section")

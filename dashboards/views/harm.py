@@ -1,5 +1,10 @@
 """Harm: flag rates per category with confidence bands; by segment and model version over a chosen
-range of windows; segments flagged as significantly worse (disparity); which tier flagged what."""
+range of windows; segments flagged as significantly worse (disparity); which tier flagged what.
+
+Rates over time and the breakdown are tabs that run only when opened (``on_change="rerun"``): a
+visit draws the rates, and the breakdown reads its range of windows when asked for. The tab is in
+the URL (``?harm_section=Breakdown``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import charts, client
+from dashboards.layout import lazy_tabs
 
 st.title("Harm")
 # Rates over time need each window's counts, rates and intervals per category; the breakdowns
@@ -30,54 +36,62 @@ categories = list(windows[-1]["result"]["harm"]["categories"])
 
 @st.fragment(run_every=st.session_state.get("refresh_seconds"))
 def rates_over_time() -> None:
+    live = client.windows(limit=500, parts=PARTS)
     # Start with the few categories with the most flags: eight overlapping bands hide the one that
     # matters (and draw 2,400 points where a few hundred tell the story); the rest are one click away.
-    flags = {c: sum(w["result"]["harm"]["categories"][c]["k"] for w in windows) for c in categories}
+    flags = {c: sum(w["result"]["harm"]["categories"][c]["k"] for w in live) for c in categories}
     flagged = sorted((c for c in categories if flags[c]), key=lambda c: -flags[c])[:SHOWN_FIRST]
     shown = st.multiselect("Categories", categories, default=flagged or categories[:SHOWN_FIRST], key="harm_categories")
-    rows = [r for r in charts.harm_rows(client.windows(limit=500, parts=PARTS)) if r["category"] in shown]
+    latest = live[-1]["result"]["harm"]["categories"]
+    for column, category in zip(st.columns(max(len(shown), 1)), shown):
+        r = latest[category]
+        column.metric(category, f"{r['rate']:.1%}", delta=f"{r['low']:.1%} – {r['high']:.1%} · {r['k']}/{r['n']}",
+                      delta_color="off", delta_arrow="off", help="Flag rate in the latest window, its interval, flags/turns.")
+    rows = [r for r in charts.harm_rows(live) if r["category"] in shown]
     st.vega_lite_chart(charts.harm_rate_chart(rows))
 
 
-rates_over_time()
+def breakdown() -> None:
+    starts = [w["window_start"] for w in windows]
+    first, last = st.select_slider("Windows", options=starts, value=(starts[max(0, len(starts) - 12)], starts[-1]))
+    try:
+        chosen = client.windows_between(first, last, RANGE_PARTS)
+    except client.ServiceError as exc:
+        st.error(str(exc))
+        return
+    category = st.selectbox("Category", categories,
+                            index=max(range(len(categories)), key=lambda i: sum(w["result"]["harm"]["categories"][categories[i]]["k"] for w in chosen)))
+    st.caption(f"{len(chosen)} windows, {sum(w['n_events'] for w in chosen)} turns.")
 
-st.header("Breakdown over a range of windows")
-starts = [w["window_start"] for w in windows]
-first, last = st.select_slider("Windows", options=starts, value=(starts[max(0, len(starts) - 12)], starts[-1]))
-try:
-    chosen = client.windows_between(first, last, RANGE_PARTS)
-except client.ServiceError as exc:
-    st.error(str(exc))
-    st.stop()
-category = st.selectbox("Category", categories,
-                        index=max(range(len(categories)), key=lambda i: sum(w["result"]["harm"]["categories"][categories[i]]["k"] for w in chosen)))
-st.caption(f"{len(chosen)} windows, {sum(w['n_events'] for w in chosen)} turns.")
+    seg, ver = st.columns(2)
+    with seg:
+        st.vega_lite_chart(charts.breakdown_chart(charts.pooled_breakdown(chosen, "by_segment", category), f"{category} by segment"))
+    with ver:
+        st.vega_lite_chart(charts.breakdown_chart(charts.pooled_breakdown(chosen, "by_model_version", category), f"{category} by model version"))
 
-seg, ver = st.columns(2)
-with seg:
-    st.vega_lite_chart(charts.breakdown_chart(charts.pooled_breakdown(chosen, "by_segment", category), f"{category} by segment"))
-with ver:
-    st.vega_lite_chart(charts.breakdown_chart(charts.pooled_breakdown(chosen, "by_model_version", category), f"{category} by model version"))
+    st.subheader("Disparity flags")
+    st.caption("Segments whose rate is significantly above the rest of traffic in a window "
+               "(one-sided Fisher exact test, Benjamini–Hochberg across categories and segments).")
+    flags = [{"window": w["window_start"], **d} for w in chosen for d in w["result"]["harm"].get("disparity", [])]
+    if flags:
+        st.dataframe(pd.DataFrame(flags), hide_index=True)
+    else:
+        st.success("No segment flagged in these windows.")
 
-st.subheader("Disparity flags")
-st.caption("Segments whose rate is significantly above the rest of traffic in a window "
-           "(one-sided Fisher exact test, Benjamini–Hochberg across categories and segments).")
-flags = [{"window": w["window_start"], **d} for w in chosen for d in w["result"]["harm"].get("disparity", [])]
-if flags:
-    st.dataframe(pd.DataFrame(flags), hide_index=True)
-else:
-    st.success("No segment flagged in these windows.")
+    st.subheader("Which tier flagged it")
+    tiers: dict[str, dict[str, int]] = {}
+    for w in chosen:
+        for cat, by_tier in w["result"]["harm"].get("by_tier", {}).items():
+            for tier, k in by_tier.items():
+                tiers.setdefault(cat, {}).setdefault(tier, 0)
+                tiers[cat][tier] += k
+    if tiers and any(tiers.values()):
+        st.dataframe(pd.DataFrame(tiers).T.fillna(0).astype(int).rename_axis("category"))
+    else:
+        st.info("No flags in these windows.")
+    enqueued = sum(w["result"]["harm"].get("review_enqueued", 0) for w in chosen)
+    st.metric("Sent to human review", enqueued)
 
-st.subheader("Which tier flagged it")
-tiers: dict[str, dict[str, int]] = {}
-for w in chosen:
-    for cat, by_tier in w["result"]["harm"].get("by_tier", {}).items():
-        for tier, k in by_tier.items():
-            tiers.setdefault(cat, {}).setdefault(tier, 0)
-            tiers[cat][tier] += k
-if tiers and any(tiers.values()):
-    st.dataframe(pd.DataFrame(tiers).T.fillna(0).astype(int).rename_axis("category"))
-else:
-    st.info("No flags in these windows.")
-enqueued = sum(w["result"]["harm"].get("review_enqueued", 0) for w in chosen)
-st.metric("Sent to human review", enqueued)
+
+SECTIONS = {"Rates over time": rates_over_time, "Breakdown": breakdown}
+lazy_tabs(SECTIONS, key="harm_section")

@@ -19,6 +19,7 @@ def overview() -> None:
     try:
         windows = client.windows(limit=200, parts=PARTS)
         status = client.status()
+        incidents = client.incidents()
     except client.ServiceError as exc:
         st.error(str(exc))
         return
@@ -30,10 +31,11 @@ def overview() -> None:
     recent = windows[-RECENT:]
 
     st.caption(f"Latest closed window: {latest['window_start']} → {latest['window_end']}")
-    traffic, drift_col, harm_col, lag_col, queue_col = st.columns(5)
+    traffic, drift_col, harm_col, incident_col, lag_col, queue_col = st.columns(6)
     previous = windows[-2]["n_events"] if len(windows) > 1 else None
-    traffic.metric("Turns in window", latest["n_events"], chart_data=[w["n_events"] for w in recent], chart_type="bar",
-                   delta=None if previous is None else latest["n_events"] - previous)
+    # No sparkline: the traffic chart below draws the same counts, and a metric's sparkline is a
+    # chart of its own for the browser to load and draw.
+    traffic.metric("Turns in window", latest["n_events"], delta=None if previous is None else latest["n_events"] - previous)
 
     if drift.get("status") == "ok":
         drift_col.metric("Drift", "DRIFT" if drift["drifted"] else "no drift",
@@ -44,6 +46,10 @@ def overview() -> None:
     flagged = sorted({c for w in recent for c, r in w["result"]["harm"]["categories"].items() if r["k"] > 0})
     above_zero = sorted(c for c, r in latest["result"]["harm"]["categories"].items() if r["low"] > 0)
     harm_col.metric("Harm categories flagged", len(flagged), delta=f"in the last {len(recent)} windows", delta_color="off", delta_arrow="off")
+
+    open_ = [i for i in incidents if i["status"] != "resolved"]
+    incident_col.metric("Incidents open", len(open_), delta=f"highest level {max((i['level'] for i in open_), default=0)}",
+                        delta_color="off", delta_arrow="off")
 
     # Lag is event time: how far the newest turn is past the latest closed window.
     sampled = drift.get("sampled_fraction")

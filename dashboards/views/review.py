@@ -13,18 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import charts, client
+from dashboards.layout import lazy_tabs
 
 st.title("Review queue")
-
-shown = st.number_input("Items to show", min_value=1, max_value=200, value=10, step=5)
-try:
-    pending = client.review_items(status="pending", limit=int(shown))
-    # The verdicts the API accepts: a harm category from the risk register, or benign.
-    LABELS = ["benign", *client.risk_register()]
-except client.ServiceError as exc:
-    st.error(str(exc))
-    st.stop()
-
 
 @st.fragment(run_every=st.session_state.get("refresh_seconds"))
 def precision() -> None:
@@ -48,10 +39,15 @@ def precision() -> None:
         st.info("No labels yet.")
 
 
-queue_tab, precision_tab = st.tabs([f"Pending ({len(pending)} shown)", "Precision per tier"])
-with precision_tab:
-    precision()
-with queue_tab:
+def queue() -> None:
+    shown = st.number_input("Items to show", min_value=1, max_value=200, value=10, step=5)
+    try:
+        pending = client.review_items(status="pending", limit=int(shown))
+        # The verdicts the API accepts: a harm category from the risk register, or benign.
+        labels = ["benign", *client.risk_register()]
+    except client.ServiceError as exc:
+        st.error(str(exc))
+        return
     st.caption("Oldest first. Prompt and response are shown exactly as received.")
     reviewer = st.text_input("Reviewer", key="reviewer", help="Kept with every label you submit.")
 
@@ -68,8 +64,8 @@ with queue_tab:
             response.caption("Response")
             response.text(item["response"])
             with st.form(f"label-{item['event_id']}"):
-                default = LABELS.index(item["category"]) if item["category"] in LABELS else 0
-                verdict = st.selectbox("Verdict", LABELS, index=default)
+                default = labels.index(item["category"]) if item["category"] in labels else 0
+                verdict = st.selectbox("Verdict", labels, index=default)
                 if st.form_submit_button("Submit label"):
                     if not reviewer.strip():
                         st.error("Enter your name as reviewer first.")
@@ -84,3 +80,7 @@ with queue_tab:
                             st.rerun()
     if not pending:
         st.success("Nothing waiting for review.")
+
+
+# The precision chart and table are read and drawn when their tab is opened.
+lazy_tabs({"Pending": queue, "Precision per tier": precision}, key="review_section")
