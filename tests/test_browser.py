@@ -58,8 +58,9 @@ def test_overview_refreshes_itself_and_an_incident_is_acknowledged_through_the_d
             assert open_incidents(stack.api_url), "the campaign opened an incident"
 
             page.get_by_role("link", name="Alerts & incidents").click()
-            # The actions are a tab of their own, run when opened.
-            page.get_by_role("tab", name="Act on an incident").click()
+            # Incidents and their actions are a tab of their own, run when opened.
+            page.get_by_role("tab", name="Incidents").click()
+            page.get_by_text("Act on an incident").wait_for()
             name = page.get_by_role("textbox", name="Your name")
             name.fill(WHO)
             name.press("Enter")

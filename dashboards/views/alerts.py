@@ -7,7 +7,8 @@ page says "sent" and shows the new state on the next refresh. Ground-truth ids c
 shown as plain text only.
 
 The timeline, the incident actions and silences are tabs that run only when opened
-(``on_change="rerun"``); the tab is in the URL (``?alerts_section=Silences``).
+(``on_change="rerun"``); the tab is in the URL (``?alerts_section=Silences``). The timeline tab
+has one chart and counts; the incidents tab lists every incident with its level, and acts on one.
 """
 
 from __future__ import annotations
@@ -62,13 +63,6 @@ def overview() -> None:
     elif truth:
         st.dataframe(pd.DataFrame(truth), hide_index=True)
 
-    if incidents:
-        st.dataframe(pd.DataFrame([{
-            "id": i["id"], "severity": i["severity"], "status": i["status"], "level": i["level"],
-            "alert": i["group"].get("alertname", ""), "opened": when(i["opened_at"]), "resolved": when(i["resolved_at"]),
-            "acknowledged by": i["acked_by"] or "", "actions": ", ".join(i["actions_taken"]),
-        } for i in incidents]), hide_index=True)
-
 
 def your_name() -> str:
     # The same widget (same key and label) in both tabs that need it, so the name carries over.
@@ -81,7 +75,14 @@ def act() -> None:
     except client.ServiceError as exc:
         st.error(str(exc))
         return
+    if incidents:
+        st.dataframe(pd.DataFrame([{
+            "id": i["id"], "severity": i["severity"], "status": i["status"], "level": i["level"],
+            "alert": i["group"].get("alertname", ""), "opened": when(i["opened_at"]), "resolved": when(i["resolved_at"]),
+            "acknowledged by": i["acked_by"] or "", "actions": ", ".join(i["actions_taken"]),
+        } for i in incidents]), hide_index=True)
 
+    st.subheader("Act on an incident")
     who = your_name()
     active = [i for i in incidents if i["status"] != "resolved"]
     if not active:
@@ -151,5 +152,5 @@ def silence() -> None:
             st.caption("No silence set.")
 
 
-SECTIONS = {"Timeline": overview, "Act on an incident": act, "Silences": silence}
+SECTIONS = {"Timeline": overview, "Incidents": act, "Silences": silence}
 lazy_tabs(SECTIONS, key="alerts_section")

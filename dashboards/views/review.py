@@ -40,7 +40,8 @@ def precision() -> None:
 
 
 def queue() -> None:
-    shown = st.number_input("Items to show", min_value=1, max_value=200, value=10, step=5)
+    # Five at a time: each item is a dozen elements and a form for the browser to draw.
+    shown = st.number_input("Items to show", min_value=1, max_value=200, value=5, step=5)
     try:
         pending = client.review_items(status="pending", limit=int(shown))
         # The verdicts the API accepts: a harm category from the risk register, or benign.

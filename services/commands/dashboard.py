@@ -20,6 +20,7 @@ SERVE_OPTIONS = {
     "server.fileWatcherType": "none",  # no rerun-on-save: the dashboard is served, not edited
     "server.runOnSave": "false",
     "runner.postScriptGC": "false",
+    "client.toolbarMode": "minimal",  # no Deploy button or developer menu on a served dashboard
 }
 
 
