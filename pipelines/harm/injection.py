@@ -182,29 +182,23 @@ def _unhide(text: str) -> tuple[str, dict[str, float]]:
 
 # Adversarial suffixes (GCG and kin, Zou et al. 2023) are optimised token soup appended to a
 # plain request: words glued to brackets and quotes, camel-cased or run-together fragments
-# ("similarlyNow", "DEBUGdev"), stray symbol runs, function words of another language dropped
-# into English ("avec", "und"). The sign is a *tail* that is mostly such tokens after a head that
-# reads as prose (code and markup are odd throughout, and a text in another language is "odd"
-# from its first word, so neither looks like this). Weight: strong enough to flag alone.
+# ("similarlyNow", "SUREthing"), stray symbol runs. The sign is a *tail* that is mostly such tokens
+# after a head that reads as prose (code and markup are odd throughout, so they do not look like
+# this). Weight: strong enough to flag alone.
 ADVERSARIAL_SUFFIX = 0.6
 _PLAIN_PUNCT = frozenset(".,;:!?'\"()-")
 _ODD_SYMBOLS = re.compile(r"[\[\]{}<>\\|`~^*_=+#@$%&/]")
 _CAMEL = re.compile(r"[a-z][A-Z]")
-_CAPS_THEN_LOWER = re.compile(r"^[A-Z]{2,}[a-z]{3,}")  # "DEBUGdev"; "SQLite"-like names are rare in prose
-_GLUED_OPEN = re.compile(r"[A-Za-z][(\[{](?!s\))")  # "Here(", "settings([", but not "item(s)"
-_GLUED_MARK = re.compile(r"^[!?][A-Za-z]")  # "!Using"
-# Common function words of French, German, Spanish and Italian that are not English words.
-_FOREIGN = frozenset(
-    "avec ensuite dans sont mais voici aussi ainsi donc cette und nicht oder wird einen auch wenn sowie "
-    "cual pero sobre desde esta porque tambien también della degli questo".split()
-)
+_CAPS_THEN_LOWER = re.compile(r"^[A-Z]{2,}[a-z]{3,}")  # "SUREthing"; "SQLite"-like names are rare in prose
+_GLUED_OPEN = re.compile(r"[A-Za-z][(\[{](?!s\))")  # "Sure(", "list([", but not "item(s)"
+_GLUED_MARK = re.compile(r"^[!?][A-Za-z]")  # "!Write"
 _CODE_WORD = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[<>=!]=|<>|->")
 _SUFFIX_WINDOW, _SUFFIX_ODD, _MIN_HEAD = 12, 3, 6
 
 
 def _odd_token(token: str) -> bool:
     """A token prose does not produce: letters glued to code symbols or brackets, camel case,
-    run-together words, symbol runs (foreign function words: :func:`_adversarial_suffix`)."""
+    run-together words, symbol runs."""
     core = token.strip(".,;:!?'\"()")
     if not core:
         return len(token) >= 3 and not set(token) <= _PLAIN_PUNCT  # a run such as ")](" or "!--"
@@ -218,13 +212,9 @@ def _odd_token(token: str) -> bool:
     if _GLUED_OPEN.search(token) or _GLUED_MARK.search(token):
         return True
     if _CAMEL.search(core):
-        # "similarlyNow", and long run-together capitals ("blogWrapperEnglette"), not "iPhone" or "PowerPoint".
+        # "similarlyNow", and long run-together capitals ("TutorialWriterNow"), not "iPhone" or "PowerPoint".
         return not core[0].isupper() or len(core) >= 12
     return bool(_CAPS_THEN_LOWER.search(core))
-
-
-def _foreign(token: str) -> bool:
-    return token.strip(".,;:!?'\"()").lower() in _FOREIGN
 
 
 def _adversarial_suffix(text: str) -> float:
@@ -234,9 +224,7 @@ def _adversarial_suffix(text: str) -> float:
     if len(tokens) < _SUFFIX_WINDOW + _MIN_HEAD:
         return 0.0
     head, tail = tokens[:-_SUFFIX_WINDOW], tokens[-_SUFFIX_WINDOW:]
-    # Foreign function words are odd only after an English head (else the text is in that language).
-    english_head = not any(map(_foreign, head))
-    if sum(_odd_token(t) or (english_head and _foreign(t)) for t in tail) < _SUFFIX_ODD:
+    if sum(map(_odd_token, tail)) < _SUFFIX_ODD:
         return 0.0  # the usual case: the head is not even read
     if sum(map(_odd_token, head)) / len(head) < 0.1:
         return ADVERSARIAL_SUFFIX
