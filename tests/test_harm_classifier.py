@@ -299,6 +299,22 @@ def test_artifact_round_trip_with_an_embedding_head(tmp_path):
         load_harm_classifier(tmp_path / "m").embed_proba(texts, "prompt")
 
 
+def test_blending_keeps_the_harm_score_when_the_heads_disagree_only_on_the_category():
+    """Both heads say 70 % harmful, one as violence and one as illegal activity: the blend must
+    still say 70 % harmful (a geometric mean would have handed the difference to benign)."""
+    clf = HarmClassifier(features=None, text_head=None, embed_weight=0.5)  # blend needs neither
+    text_p = np.zeros((1, len(LABELS)))
+    embed_p = np.zeros((1, len(LABELS)))
+    text_p[0, LABELS.index("benign")], text_p[0, LABELS.index("violence_weapons")] = 0.3, 0.7
+    embed_p[0, LABELS.index("benign")], embed_p[0, LABELS.index("illegal_activity")] = 0.3, 0.7
+    p = clf.blend(text_p, embed_p)
+    assert p.sum() == pytest.approx(1.0)
+    assert 1 - p[0, LABELS.index("benign")] == pytest.approx(0.7)
+    # The weight moves the result toward one head.
+    clf.embed_weight = 1.0
+    np.testing.assert_allclose(clf.blend(text_p, embed_p), embed_p)
+
+
 # --------------------------------------------------------------------------- evaluation helpers
 
 def test_roles_and_truth_follow_the_data_conventions():

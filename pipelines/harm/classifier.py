@@ -12,7 +12,7 @@ Two heads share one label set, ``benign`` plus the eight categories of
 Each head is calibrated with ``CalibratedClassifierCV`` (sigmoid per class on grouped
 cross-validation folds, then normalised), so its probabilities sum to one and mean what they say
 on held-out templates. ``mode`` picks what runs: ``"text"`` (text head only), ``"full"`` (both,
-probabilities averaged in log space) or ``"cascade"`` (text head everywhere; the embedding head
+probabilities averaged, see :meth:`HarmClassifier.blend`) or ``"cascade"`` (text head everywhere; the embedding head
 only where the text head is unsure, see :mod:`pipelines.harm.tiers`).
 
 The artifact is two files: ``<name>.npz`` (vocabularies, IDF weights, coefficients,
@@ -240,11 +240,15 @@ class HarmClassifier:
         return self.embed_head.proba(np.hstack([emb, role_column(len(texts), role)]))
 
     def blend(self, text_p: np.ndarray, embed_p: np.ndarray) -> np.ndarray:
-        """Weighted geometric mean of the two heads' probabilities, renormalised."""
+        """Weighted mean of the two heads' probabilities (a linear opinion pool).
+
+        The decision reads ``harm_score = 1 - P(benign)``, and the mean keeps it the mean of the
+        heads' own harm scores. A geometric mean (a log pool) would not: when both heads call a
+        text harmful but name different categories (a weapons question read as violence by one
+        and as illegal activity by the other), it shrinks every harmful column and hands the
+        mass to ``benign``, so agreement on *harmful* was scored as doubt."""
         w = self.embed_weight
-        log = (1 - w) * np.log(np.clip(text_p, 1e-9, 1)) + w * np.log(np.clip(embed_p, 1e-9, 1))
-        p = np.exp(log - log.max(axis=1, keepdims=True))
-        return p / p.sum(axis=1, keepdims=True)
+        return (1 - w) * text_p + w * embed_p
 
     def predict_proba(self, texts: Sequence[str], role: str | Sequence[str], mode: Mode = "text") -> np.ndarray:
         """(n, 9) probabilities; ``mode="full"`` blends both heads for every text."""
