@@ -129,12 +129,17 @@ class ClassifierSettings(Strict):
     @field_validator("not_on_responses")
     @classmethod
     def _known_categories(cls, names: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [n for n in names if n not in CATEGORIES]
-        if unknown:
-            raise ValueError(f"unknown categories: {', '.join(unknown)} (valid: {', '.join(CATEGORIES)})")
+        if problem := _unknown_categories(names):
+            raise ValueError(problem)
         return names
 
     _ordered = field_validator("cascade_band")(_ordered_band)
+
+
+def _unknown_categories(names) -> str | None:
+    """``"unknown categories: ..."`` naming the valid ones, or ``None`` when every name is known."""
+    unknown = [n for n in names if n not in CATEGORIES]
+    return f"unknown categories: {', '.join(unknown)} (valid: {', '.join(CATEGORIES)})" if unknown else None
 
 
 class MeasuredCounts(Strict):
@@ -156,9 +161,8 @@ class ErrorRatesFile(Strict):
     @field_validator("categories")
     @classmethod
     def _known(cls, categories: dict[str, MeasuredCounts]) -> dict[str, MeasuredCounts]:
-        unknown = [c for c in categories if c not in CATEGORIES]
-        if unknown:
-            raise ValueError(f"unknown categories: {', '.join(unknown)} (valid: {', '.join(CATEGORIES)})")
+        if problem := _unknown_categories(categories):
+            raise ValueError(problem)
         return categories
 
 
@@ -174,12 +178,9 @@ class HarmConfig(Strict):
     @classmethod
     def _exactly_the_taxonomy(cls, categories: dict[str, HarmCategory]) -> dict[str, HarmCategory]:
         missing = [c for c in CATEGORIES if c not in categories]
-        unknown = [c for c in categories if c not in CATEGORIES]
-        problems = []
-        if missing:
-            problems.append(f"missing categories: {', '.join(missing)}")
-        if unknown:
-            problems.append(f"unknown categories: {', '.join(unknown)} (valid: {', '.join(CATEGORIES)})")
+        problems = [f"missing categories: {', '.join(missing)}"] if missing else []
+        if unknown := _unknown_categories(categories):
+            problems.append(unknown)
         if problems:
             raise ValueError("; ".join(problems))
         return categories
