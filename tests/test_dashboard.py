@@ -169,8 +169,8 @@ def test_overview_shows_the_state_at_a_glance(fake: FakeSource) -> None:
     assert metrics["Drift"] == "no drift"
     assert metrics["Pipeline lag"] == "90 s"
     assert metrics["Review queue"] == "734"  # counted by the service, not by paging the queue
-    assert metrics["Incidents open"] == "1"  # acknowledged still counts; resolved does not
-    assert next(m for m in at.metric if m.label == "Incidents open").proto.delta == "highest level 2"
+    assert metrics["Incidents open"] == "0"  # as on the Alerts page: acknowledged ones are counted apart
+    assert next(m for m in at.metric if m.label == "Incidents open").proto.delta == "1 acknowledged · highest level 2"
     assert "prompt_injection_jailbreak" in at.warning[0].value
 
 

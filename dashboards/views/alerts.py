@@ -45,19 +45,20 @@ def overview() -> None:
     now = timeline.as_seconds(latest[-1]["window_end"]) if latest else max(times, default=0.0)
 
     firing, open_, acked = st.columns(3)
-    firing.metric("Alerts firing", sum(a["state"] == "firing" for a in alerts),
-                  delta=f"{sum(a['state'] == 'pending' for a in alerts)} pending", delta_color="off", delta_arrow="off")
-    open_.metric("Incidents open", sum(i["status"] == "open" for i in incidents),
-                 delta=f"highest level {max((i['level'] for i in incidents if i['status'] != 'resolved'), default=0)}",
-                 delta_color="off", delta_arrow="off")
-    acked.metric("Acknowledged", sum(i["status"] == "acknowledged" for i in incidents))
-
+    # The chart goes out before the metrics above it are filled: the browser loads its charting
+    # script while the rest arrives.
     if not alerts and not incidents and not truth:
         st.info("No alert has been raised yet.")
     else:
         st.vega_lite_chart(timeline.timeline_chart(
             timeline.alert_spans(alerts, now), timeline.incident_spans(incidents, now),
             timeline.incident_marks(incidents), timeline.truth_spans(truth)))
+    firing.metric("Alerts firing", sum(a["state"] == "firing" for a in alerts),
+                  delta=f"{sum(a['state'] == 'pending' for a in alerts)} pending", delta_color="off", delta_arrow="off")
+    open_.metric("Incidents open", sum(i["status"] == "open" for i in incidents),
+                 delta=f"highest level {max((i['level'] for i in incidents if i['status'] != 'resolved'), default=0)}",
+                 delta_color="off", delta_arrow="off")
+    acked.metric("Acknowledged", sum(i["status"] == "acknowledged" for i in incidents))
     if show_truth and not truth:
         st.caption("No ground truth stored: this traffic did not come from the simulator.")
     elif truth:

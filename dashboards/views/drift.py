@@ -40,12 +40,14 @@ def detectors_over_time() -> None:
     tested = [w for w in live if w["result"]["drift"].get("status") == "ok"]
     seq = live[-1]["result"].get("sequential") or {}
     a, b, c = st.columns(3)
+    # The chart goes out before the metrics above it are filled: the browser loads its charting
+    # script while the rest arrives.
+    st.vega_lite_chart(charts.drift_chart(rows, alpha=alpha))
     a.metric("Windows tested", len(tested))
     b.metric("Windows drifted", sum(1 for w in tested if w["drifted"]))
     if seq:
         c.metric("Slow drift (CUSUM)", f"{seq['statistic']:.2f} / {seq['threshold']:.2f}",
                  delta="detected" if seq.get("drift_detected") else "below threshold", delta_color="off", delta_arrow="off")
-    st.vega_lite_chart(charts.drift_chart(rows, alpha=alpha))
     # Detectors' statistics share no scale: one at a time, on request (each point's tooltip has it too).
     statistic = st.expander("Statistic per window", key="statistic_open", on_change="rerun")
     with statistic:

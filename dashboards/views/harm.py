@@ -15,15 +15,16 @@ from dashboards import charts, client
 from dashboards.layout import lazy_tabs
 
 st.title("Harm")
-# Rates over time need each window's counts, rates and intervals per category; the breakdowns
-# read the groups, disparity flags and tiers of the chosen range only.
-PARTS = client.rate_parts("harm.categories.*")
+# The flags per category and window pick the categories drawn first; rates and intervals are read
+# for the drawn categories only. The breakdowns read the groups, disparity flags and tiers of the
+# chosen range only.
+COUNT_PARTS = ("harm.categories.*.k",)
 SHOWN_FIRST = 3  # categories drawn before the reader picks others
 RANGE_PARTS = ("harm.categories.*.k", "harm.by_segment", "harm.by_model_version", "harm.disparity", "harm.by_tier",
                "harm.review_enqueued")
 
 try:
-    windows = client.windows(limit=500, parts=PARTS)
+    windows = client.windows(limit=500, parts=COUNT_PARTS)
 except client.ServiceError as exc:
     st.error(str(exc))
     st.stop()
@@ -36,19 +37,29 @@ categories = list(windows[-1]["result"]["harm"]["categories"])
 
 @st.fragment(run_every=st.session_state.get("refresh_seconds"))
 def rates_over_time() -> None:
-    live = client.windows(limit=500, parts=PARTS)
+    counts = client.windows(limit=500, parts=COUNT_PARTS)
     # Start with the few categories with the most flags: eight overlapping bands hide the one that
     # matters (and draw 2,400 points where a few hundred tell the story); the rest are one click away.
-    flags = {c: sum(w["result"]["harm"]["categories"][c]["k"] for w in live) for c in categories}
+    flags = {c: sum(w["result"]["harm"]["categories"].get(c, {}).get("k", 0) for w in counts) for c in categories}
     flagged = sorted((c for c in categories if flags[c]), key=lambda c: -flags[c])[:SHOWN_FIRST]
     shown = st.multiselect("Categories", categories, default=flagged or categories[:SHOWN_FIRST], key="harm_categories")
+    if not shown:
+        st.info("Pick a category to draw.")
+        return
+    try:
+        live = client.windows(limit=500, parts=tuple(part for c in shown for part in client.rate_parts(f"harm.categories.{c}")))
+    except client.ServiceError as exc:
+        st.error(str(exc))
+        return
+    # The chart goes out before the metrics above it are filled: the browser starts loading its
+    # charting script while the rest of the page arrives.
+    columns = st.columns(len(shown))
+    st.vega_lite_chart(charts.harm_rate_chart([r for r in charts.harm_rows(live) if r["category"] in shown]))
     latest = live[-1]["result"]["harm"]["categories"]
-    for column, category in zip(st.columns(max(len(shown), 1)), shown):
+    for column, category in zip(columns, shown):
         r = latest[category]
         column.metric(category, f"{r['rate']:.1%}", delta=f"{r['low']:.1%} – {r['high']:.1%} · {r['k']}/{r['n']}",
                       delta_color="off", delta_arrow="off", help="Flag rate in the latest window, its interval, flags/turns.")
-    rows = [r for r in charts.harm_rows(live) if r["category"] in shown]
-    st.vega_lite_chart(charts.harm_rate_chart(rows))
 
 
 def breakdown() -> None:

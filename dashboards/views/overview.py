@@ -36,6 +36,13 @@ def overview() -> None:
 
     st.caption(f"Latest closed window: {latest['window_start']} → {latest['window_end']}")
     traffic, drift_col, harm_col, incident_col, lag_col, queue_col = st.columns(6)
+    harm_line = st.empty()
+    # One chart: each costs the browser tenths of a second to load and draw. It goes out before
+    # the metrics above it are filled, so the browser loads its charting script meanwhile. Rates
+    # per category over time, with their intervals, are the Harm page's first view.
+    st.vega_lite_chart(charts.traffic_chart(traffic_windows))
+    st.caption("Flag rates per category over time, with their intervals: the Harm page.")
+
     previous = windows[-2]["n_events"] if len(windows) > 1 else None
     # No sparkline: the traffic chart below draws the same counts, and a metric's sparkline is a
     # chart of its own for the browser to load and draw.
@@ -51,8 +58,11 @@ def overview() -> None:
     above_zero = sorted(c for c, r in latest["result"]["harm"]["categories"].items() if r["low"] > 0)
     harm_col.metric("Harm categories flagged", len(flagged), delta=f"in the last {len(recent)} windows", delta_color="off", delta_arrow="off")
 
-    open_ = [i for i in incidents if i["status"] != "resolved"]
-    incident_col.metric("Incidents open", len(open_), delta=f"highest level {max((i['level'] for i in open_), default=0)}",
+    # As on the Alerts page: open means not yet acknowledged; the level is over all unresolved.
+    unresolved = [i for i in incidents if i["status"] != "resolved"]
+    incident_col.metric("Incidents open", sum(i["status"] == "open" for i in unresolved),
+                        delta=f"{sum(i['status'] == 'acknowledged' for i in unresolved)} acknowledged · "
+                              f"highest level {max((i['level'] for i in unresolved), default=0)}",
                         delta_color="off", delta_arrow="off")
 
     # Lag is event time: how far the newest turn is past the latest closed window.
@@ -62,16 +72,11 @@ def overview() -> None:
     queue_col.metric("Review queue", status["review_pending"], delta="pending items", delta_color="off", delta_arrow="off")
 
     if above_zero:
-        st.warning("Rate interval above zero in the latest window (confirmed flags): " + ", ".join(above_zero))
+        harm_line.warning("Rate interval above zero in the latest window (confirmed flags): " + ", ".join(above_zero))
     elif flagged:
-        st.info("Flags in recent windows: " + ", ".join(flagged))
+        harm_line.info("Flags in recent windows: " + ", ".join(flagged))
     else:
-        st.success("No harm flags in recent windows.")
-
-    # One chart: each costs the browser tenths of a second to load and draw. Rates per category
-    # over time, with their intervals, are the Harm page's first view.
-    st.vega_lite_chart(charts.traffic_chart(traffic_windows))
-    st.caption("Flag rates per category over time, with their intervals: the Harm page.")
+        harm_line.success("No harm flags in recent windows.")
 
 
 overview()
