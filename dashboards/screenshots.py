@@ -7,7 +7,8 @@ Starts the service (with the fast hashing embedder, so the pipeline keeps up in 
 ``--minilm`` uses the bundled configs as ``make demo`` does, which takes several minutes on 2 busy
 cores) and the dashboard on free 127.0.0.1 ports, streams the scenario as fast as the service
 takes it, waits for the worker to catch up, then visits every page listed in the dashboard's own navigation (new pages are picked
-up without touching this file) in Debian's Chromium and saves the whole page.
+up without touching this file) in Debian's Chromium and saves the whole page, and each further tab
+of a page with tabs as ``<page>-<tab>.png``.
 """
 
 from __future__ import annotations
@@ -89,6 +90,16 @@ def main(argv: list[str] | None = None) -> int:
                     path = args.out / f"{slug(title)}.png"
                     shoot(page, path)
                     print(f"  {title:<22} {path}", flush=True)
+                    # Pages with tabs run only the open one: the others get a picture each.
+                    tabs = page.locator("[data-testid='stMain'] [role='tab']")
+                    for name in [tabs.nth(i).inner_text().strip() for i in range(tabs.count())][1:]:
+                        page.set_viewport_size({"width": WIDTH, "height": 900})
+                        page.get_by_role("tab", name=name, exact=True).click()
+                        time.sleep(0.5)
+                        wait_rendered(page)
+                        path = args.out / f"{slug(title)}-{slug(name)}.png"
+                        shoot(page, path)
+                        print(f"  {title + ' · ' + name:<22} {path}", flush=True)
     return 0
 
 

@@ -89,31 +89,38 @@ def scaled_demo(folder: Path) -> Path:
 
 
 # Runs in every page before Streamlit's scripts; stamps the moments above with performance.now().
+# The script's state is read on every DOM change (a cheap attribute read). What is on screen is
+# checked once per frame, just before the browser paints it: measuring sizes on every DOM change
+# forced a layout in the middle of Streamlit's rendering each time (the probe's own cost, about
+# 50 ms a page), and nothing reaches the screen between two frames anyway.
 PROBE = """
 (() => {
   const t = window.__lookoutBench = {};
   const stamp = (k) => { if (!(k in t)) t[k] = performance.now(); };
-  const check = () => {
+  const scriptState = () => {
     const app = document.querySelector("[data-testid='stApp']");
-    if (!app || 'done' in t) return;
-    const state = app.getAttribute('data-test-script-state');
+    const state = app && app.getAttribute('data-test-script-state');
     if (state === 'running') stamp('running');
+    if (state === 'notRunning' && 'running' in t) stamp('finished');
+    return state;
+  };
+  const onScreen = () => {
+    const state = scriptState();
+    if (!state || 'done' in t) return;
     const key = window.__lookoutKey && document.querySelector(window.__lookoutKey);
     if (key && key.getBoundingClientRect().height > 0) stamp('shown');
     // Charts on screen (a chart in a closed expander or another tab waits for its reader).
     const charts = [...document.querySelectorAll("[data-testid='stVegaLiteChart'], [data-testid='stPlotlyChart']")]
       .filter(c => c.getClientRects().length > 0);
     const drawn = charts.every(c => c.querySelector('svg.marks, canvas, .main-svg'));
-    if (state === 'notRunning' && 'running' in t) {
-      stamp('finished');
-      if ('shown' in t && drawn && !document.querySelector("[data-testid='stSkeleton']")) {
-        t.charts = charts.length;
-        stamp('done');
-      }
+    if (state === 'notRunning' && 'finished' in t && 'shown' in t && drawn
+        && !document.querySelector("[data-testid='stSkeleton']")) {
+      t.charts = charts.length;
+      stamp('done');
     }
   };
-  new MutationObserver(check).observe(document, {subtree: true, childList: true, attributes: true});
-  const frame = () => { check(); if (!('done' in t)) requestAnimationFrame(frame); };
+  new MutationObserver(scriptState).observe(document, {subtree: true, childList: true, attributes: true});
+  const frame = () => { onScreen(); if (!('done' in t)) requestAnimationFrame(frame); };
   requestAnimationFrame(frame);
 })();
 """
