@@ -244,7 +244,7 @@ def test_review_refuses_a_label_without_a_reviewer(fake: FakeSource) -> None:
 
 def test_risk_register_lists_every_category_with_its_current_rate(fake: FakeSource) -> None:
     at = run_page("risk_register")
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert len(table) == 8 and {"severity", "owner", "tiers", "flag threshold", "rate now"} <= set(table.columns)
     assert table.set_index("category").loc["prompt_injection_jailbreak", "flags"] == "3/47"
     assert table.set_index("category").loc["privacy_pii", "last alert"] == "PiiLeak (firing, 2026-03-02 10:05)"

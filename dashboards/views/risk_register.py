@@ -52,14 +52,15 @@ def last_alert_text(category: str) -> str:
 rows = []
 for name, c in register.items():
     rate = latest.get(name)
+    thresholds = c.get("thresholds") or {}
     rows.append({
         "category": name,
         "severity": SEVERITY.get(c.get("severity"), c.get("severity")),
         "owner": c.get("owner"),
         "tiers": ", ".join(c.get("tiers", [])),
-        "flag threshold": (c.get("thresholds") or {}).get("flag"),
-        "review band": " – ".join(f"{v:g}" for v in (c.get("thresholds") or {}).get("review_band", [])),
-        "cost FN : FP": f"{c['cost']['false_negative']} : {c['cost']['false_positive']}" if c.get("cost") else "",
+        "flag threshold": "" if thresholds.get("flag") is None else f"{thresholds['flag']:g}",
+        "review band": " – ".join(f"{v:g}" for v in thresholds.get("review_band", [])),
+        "cost FN : FP": f"{c['cost']['false_negative']:g} : {c['cost']['false_positive']:g}" if c.get("cost") else "",
         "rate now": None if rate is None else rate["rate"],
         "interval": "" if rate is None else f"{rate['low']:.1%} – {rate['high']:.1%}",
         "flags": None if rate is None else f"{rate['k']}/{rate['n']}",
@@ -67,6 +68,9 @@ for name, c in register.items():
         "description": c.get("description", ""),
     })
 table = pd.DataFrame(rows).sort_values(["severity", "category"], ascending=[False, True])
-st.dataframe(table, hide_index=True, column_config={"rate now": st.column_config.NumberColumn(format="percent")})
+table["rate now"] = table["rate now"].map(lambda r: "" if pd.isna(r) else f"{r:.1%}")
+# A static table: eight rows need no scrolling grid, whose script and canvas drawing cost the
+# browser about 0.3 s per visit. Every cell is the service's config or a number (no event text).
+st.table(table, hide_index=True)
 if windows:
     st.caption(f"Latest window: {windows[-1]['window_start']} → {windows[-1]['window_end']}")

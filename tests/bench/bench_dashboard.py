@@ -63,7 +63,7 @@ KEY = {
     "Harm": "[data-testid='stMetricValue']",
     "Alerts & incidents": "[data-testid='stMetricValue']",
     "Review queue": "[data-testid='stText']",
-    "Risk register": "[data-testid='stDataFrame']",
+    "Risk register": "[data-testid='stTable']",
 }
 
 
