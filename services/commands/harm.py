@@ -265,6 +265,8 @@ def measure_tiers(
     The pipeline then reports, beside each raw flag rate, the Rogan–Gladen corrected rate with an
     interval that carries the uncertainty of these counts. Uses the classifier mode set in
     harm_categories.yaml, on turns the tests and demos never use (seeds from 1000)."""
+    from datetime import datetime
+
     import yaml
 
     from pipelines.harm import CATEGORIES
@@ -297,7 +299,7 @@ def measure_tiers(
             verdicts = tiers.classify_turns([t["prompt"] for t in turns], [t["response"] for t in turns])
             flags = [v.flagged for v in verdicts]
             add(total, confusion(turns, flags, CATEGORIES))
-            by_window = window_fp_rates(turns, flags, lambda t: window_of(_ts(t["ts"]), width).start, CATEGORIES)
+            by_window = window_fp_rates(turns, flags, lambda t: window_of(datetime.fromisoformat(t["ts"]), width).start, CATEGORIES)
             for c, rates in by_window.items():
                 spread[c] += rates
             n_turns += len(turns)
@@ -329,8 +331,3 @@ def measure_tiers(
         typer.echo(f"{c:28} {se:>11} {k['tn'] / neg:>11.4f} {pos:>9}")
     typer.echo(f"wrote {target} ({n_turns} turns in {time.perf_counter() - t0:.1f} s)")
 
-
-def _ts(value):  # noqa: ANN001, ANN202 - the simulator's ISO time string -> aware datetime
-    from datetime import datetime
-
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
