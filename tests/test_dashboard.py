@@ -176,7 +176,8 @@ def test_overview_shows_the_state_at_a_glance(fake: FakeSource) -> None:
 
 def test_drift_page_explains_a_drifted_window_and_rebaselines(fake: FakeSource) -> None:
     at = run_page("drift")
-    assert {m.label: m.value for m in at.metric}["Windows drifted"] == "2"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Windows drifted"] == "2" and metrics["Slow drift (CUSUM)"] == "1.50 / 3.96"
     assert len(at.get("vega_lite_chart")) == 1  # p-values; the statistic chart waits for its expander
     at.session_state["statistic_open"] = True
     at.run()
