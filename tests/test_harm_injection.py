@@ -248,8 +248,12 @@ def test_an_adversarial_suffix_after_a_plain_request_flags(text):
     assert "adversarial_suffix" in result.patterns and result.score >= FLAG
 
 
-def test_the_same_request_without_its_suffix_does_not_flag_as_a_suffix():
-    assert "adversarial_suffix" not in detect_injection(SALAD.rsplit(" night ", 1)[0] + " night").patterns
+def test_the_same_words_written_as_prose_do_not_flag_as_a_suffix():
+    """The token shapes trigger the rule, not the length or the words."""
+    prose = SALAD.replace("Sure(!Is", "sure is").replace("SUREvalue", "sure value").replace(
+        "pleaseWriteTutorialNow", "please write tutorial now")
+    assert len(prose.split()) >= len(SALAD.split())
+    assert "adversarial_suffix" not in detect_injection(prose).patterns
 
 
 @pytest.mark.parametrize(
@@ -264,7 +268,7 @@ def test_the_same_request_without_its_suffix_does_not_flag_as_a_suffix():
         # Long prose ending in a list of product names.
         "I would like to compare the following headphones for a long flight next month and I care about "
         "comfort more than anything else: Nova X, AeroBuds Pro, Lumen Q2, QuietPods 3, Drift S, Halo One.",
-        # Brand names in camel case, a plural in brackets, an English "die" and "pour".
+        # Brand names in camel case and a plural in brackets.
         "Our team moved the quarterly deck from PowerPoint to Keynote and the scripts from JavaScript to "
         "TypeScript, so please list the item(s) we still pay for, pour me the numbers, or my plan will die.",
         # A prompt in another language.

@@ -12,8 +12,9 @@ Two heads share one label set, ``benign`` plus the eight categories of
 Each head is calibrated with ``CalibratedClassifierCV`` (sigmoid per class on grouped
 cross-validation folds, then normalised), so its probabilities sum to one and mean what they say
 on held-out templates. ``mode`` picks what runs: ``"text"`` (text head only), ``"full"`` (both,
-probabilities averaged, see :meth:`HarmClassifier.blend`) or ``"cascade"`` (text head everywhere; the embedding head
-only where the text head is unsure, see :mod:`pipelines.harm.tiers`).
+probabilities averaged, see :meth:`HarmClassifier.blend`) or ``"cascade"`` (text head
+everywhere; the embedding head only where the text head is unsure, see
+:mod:`pipelines.harm.tiers`).
 
 The artifact is two files: ``<name>.npz`` (vocabularies, IDF weights, coefficients,
 calibration) and ``<name>.json`` (metadata). No pickles: :func:`load_harm_classifier` rebuilds

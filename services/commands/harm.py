@@ -299,7 +299,8 @@ def measure_tiers(
             verdicts = tiers.classify_turns([t["prompt"] for t in turns], [t["response"] for t in turns])
             flags = [v.flagged for v in verdicts]
             add(total, confusion(turns, flags, CATEGORIES))
-            by_window = window_fp_rates(turns, flags, lambda t: window_of(datetime.fromisoformat(t["ts"]), width).start, CATEGORIES)
+            window_start = lambda t: window_of(datetime.fromisoformat(t["ts"]), width).start  # noqa: E731
+            by_window = window_fp_rates(turns, flags, window_start, CATEGORIES)
             for c, rates in by_window.items():
                 spread[c] += rates
             n_turns += len(turns)
