@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -102,6 +103,23 @@ def _http_source(base_url: str, api_key: str | None) -> HttpSource:
 
 def api_url() -> str:
     return os.environ.get("LOOKOUT_API_URL", DEFAULT_URL)
+
+
+T = TypeVar("T")
+
+
+def read_or_report(read: Callable[..., T], *args: Any, **kw: Any) -> T | None:
+    """``read(*args, **kw)``, or ``None`` once the service's refusal is shown on the page, so a
+    section can stop drawing without raising:
+
+        if (incidents := client.read_or_report(client.incidents)) is None:
+            return
+    """
+    try:
+        return read(*args, **kw)
+    except ServiceError as exc:
+        st.error(str(exc))
+        return None
 
 
 # ---- reads (cached) ---------------------------------------------------------------------------

@@ -352,6 +352,14 @@ def test_dashboard_command_runs_streamlit_headless() -> None:
 
 # ---- the HTTP client ------------------------------------------------------------------------------
 
+def test_a_refused_read_is_reported_and_gives_none() -> None:
+    def refuse() -> None:
+        raise client.ServiceError("GET /v1/alerts → 503: down")
+
+    assert client.read_or_report(refuse) is None
+    assert client.read_or_report(lambda a, b=0: a + b, 1, b=2) == 3
+
+
 def test_writes_send_the_api_key_and_a_refusal_names_the_status() -> None:
     import httpx
 

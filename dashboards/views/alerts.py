@@ -34,13 +34,13 @@ def when(seconds: float | None) -> str:
 def overview() -> None:
     show_truth = st.toggle("Show ground-truth incidents", key="show_truth",
                            help="The simulator's labels: when each incident really ran (empty for real traffic).")
-    try:
-        alerts, incidents = client.alerts(), client.incidents()
-        latest = client.windows(limit=1, parts=("volume.n_events",))  # only its end is needed
-        truth = client.truth_incidents() if show_truth else []
-    except client.ServiceError as exc:
-        st.error(str(exc))
+    reads = client.read_or_report(lambda: (
+        client.alerts(), client.incidents(),
+        client.windows(limit=1, parts=("volume.n_events",)),  # only the latest window's end is needed
+        client.truth_incidents() if show_truth else []))
+    if reads is None:
         return
+    alerts, incidents, latest, truth = reads
     times = [a["active_at"] for a in alerts] + [i["opened_at"] for i in incidents]
     now = timeline.as_seconds(latest[-1]["window_end"]) if latest else max(times, default=0.0)
 
@@ -71,10 +71,7 @@ def your_name() -> str:
 
 
 def act() -> None:
-    try:
-        incidents = client.incidents()
-    except client.ServiceError as exc:
-        st.error(str(exc))
+    if (incidents := client.read_or_report(client.incidents)) is None:
         return
     if incidents:
         st.dataframe(pd.DataFrame([{
@@ -110,10 +107,7 @@ def act() -> None:
 
 
 def silence() -> None:
-    try:
-        alerts = client.alerts()
-    except client.ServiceError as exc:
-        st.error(str(exc))
+    if (alerts := client.read_or_report(client.alerts)) is None:
         return
     who = your_name()
     st.caption("A silence mutes the notifications of every alert carrying all its labels (the alert still "

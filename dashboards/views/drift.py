@@ -23,10 +23,8 @@ PARTS = ("drift.status", "drift.alpha", "drift.detectors")
 
 st.title("Embedding drift")
 
-try:
-    windows = client.windows(limit=500, parts=PARTS)
-except client.ServiceError as exc:
-    st.error(str(exc))
+windows = client.read_or_report(client.windows, limit=500, parts=PARTS)
+if windows is None:
     st.stop()
 
 
@@ -66,11 +64,10 @@ def what_changed() -> None:
         return
     chosen = st.selectbox("Drifted window", drifted[::-1], key="drifted_window",
                           format_func=lambda w: f"{w['window_start']}  (p = {w['drift_p_value']:.2g})")
-    try:
-        drift = client.windows_between(chosen["window_start"], chosen["window_start"], ("drift",))[0]["result"]["drift"]
-    except client.ServiceError as exc:
-        st.error(str(exc))
+    read = client.read_or_report(client.windows_between, chosen["window_start"], chosen["window_start"], ("drift",))
+    if read is None:
         return
+    drift = read[0]["result"]["drift"]
     explanation = drift.get("explanation") or {}
     st.caption(f"{chosen['n_events']} turns; {drift.get('sample_size', '?')} embedded "
                f"(sampled fraction {drift.get('sampled_fraction', 1):.0%}).")
@@ -100,10 +97,7 @@ def what_changed() -> None:
 
 
 def reference() -> None:
-    try:
-        ref = client.reference()
-    except client.ServiceError as exc:
-        st.error(str(exc))
+    if (ref := client.read_or_report(client.reference)) is None:
         return
     active = ref.get("active")
     if active:

@@ -19,14 +19,12 @@ st.title("Overview")
 
 @st.fragment(run_every=st.session_state.get("refresh_seconds"))
 def overview() -> None:
-    try:
-        windows = client.windows(limit=RECENT, parts=STATUS_PARTS)
-        traffic_windows = client.windows(limit=TRAFFIC_WINDOWS, parts=TRAFFIC_PARTS)
-        status = client.status()
-        incidents = client.incidents()
-    except client.ServiceError as exc:
-        st.error(str(exc))
+    reads = client.read_or_report(lambda: (client.windows(limit=RECENT, parts=STATUS_PARTS),
+                                           client.windows(limit=TRAFFIC_WINDOWS, parts=TRAFFIC_PARTS),
+                                           client.status(), client.incidents()))
+    if reads is None:
         return
+    windows, traffic_windows, status, incidents = reads
     if not windows:
         st.info("No window has closed yet. Send traffic (`lookout simulate`) and wait one window.")
         return

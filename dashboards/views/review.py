@@ -19,10 +19,7 @@ st.title("Review queue")
 
 @st.fragment(run_every=st.session_state.get("refresh_seconds"))
 def precision() -> None:
-    try:
-        data = client.precision()
-    except client.ServiceError as exc:
-        st.error(str(exc))
+    if (data := client.read_or_report(client.precision)) is None:
         return
     rows = [{"tier": tier, "category": cat, "measure": measure, "k": r["k"], "n": r["n"],
              "rate": r["rate"], "low": r["low"], "high": r["high"]}
@@ -42,13 +39,12 @@ def precision() -> None:
 def queue() -> None:
     # Five at a time: each item is a dozen elements and a form for the browser to draw.
     shown = st.number_input("Items to show", min_value=1, max_value=200, value=5, step=5)
-    try:
-        pending = client.review_items(status="pending", limit=int(shown))
-        # The verdicts the API accepts: a harm category from the risk register, or benign.
-        labels = ["benign", *client.risk_register()]
-    except client.ServiceError as exc:
-        st.error(str(exc))
+    pending = client.read_or_report(client.review_items, status="pending", limit=int(shown))
+    # The verdicts the API accepts: a harm category from the risk register, or benign.
+    register = None if pending is None else client.read_or_report(client.risk_register)
+    if register is None:
         return
+    labels = ["benign", *register]
     st.caption("Oldest first. Prompt and response are shown exactly as received.")
     reviewer = st.text_input("Reviewer", key="reviewer", help="Kept with every label you submit.")
 

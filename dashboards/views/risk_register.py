@@ -16,10 +16,8 @@ st.title("Risk register")
 st.caption("Taxonomy from the service's harm_categories.yaml (edit the file, then `lookout check-config`); "
            "rates from the latest closed window; the latest alert that fired per category (event time).")
 
-try:
-    register = client.risk_register()
-except client.ServiceError as exc:
-    st.error(str(exc))
+register = client.read_or_report(client.risk_register)
+if register is None:
     st.stop()
 
 try:
