@@ -20,7 +20,7 @@ Nothing here does I/O or touches Streamlit, so every builder is tested directly:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
@@ -43,13 +43,17 @@ def drift_rows(windows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def harm_rows(windows: Iterable[Mapping[str, Any]], key: str = "categories") -> list[dict[str, Any]]:
-    """One row per (window, category) with k, n, rate, low, high; ``key`` may be ``any_harm``."""
+def harm_rows(windows: Iterable[Mapping[str, Any]], key: str = "categories",
+              only: Collection[str] | None = None) -> list[dict[str, Any]]:
+    """One row per (window, category) with k, n, rate, low, high; ``key`` may be ``any_harm``;
+    ``only`` keeps those categories (in the windows' order)."""
     rows = []
     for w in windows:
         harm = w["result"].get("harm") or {}
         items = {"any_harm": harm["any_harm"]}.items() if key == "any_harm" and "any_harm" in harm else harm.get(key, {}).items()
         for category, r in items:
+            if only is not None and category not in only:
+                continue
             rows.append({"window_start": w["window_start"], "category": category,
                          **{f: r[f] for f in ("k", "n", "rate", "low", "high")}})
     return rows

@@ -199,9 +199,15 @@ def test_drift_page_explains_a_drifted_window_and_rebaselines(fake: FakeSource) 
 
 def test_harm_page_shows_rates_breakdowns_and_disparity(fake: FakeSource) -> None:
     at = run_page("harm")
-    assert at.multiselect(key="harm_categories").value == ["prompt_injection_jailbreak"]  # the only one with flags
-    assert at.metric[0].label == "prompt_injection_jailbreak" and at.metric[0].value == "6.4%"  # 3/47, latest window
+    assert [m.label for m in at.metric] == ["prompt_injection_jailbreak"]  # the only one with flags is drawn first
+    assert at.metric[0].value == "6.4%"  # 3/47, latest window
     assert len(at.get("vega_lite_chart")) == 1
+    assert not at.multiselect  # the chooser waits for its expander
+    at.session_state["harm_pick_open"] = True
+    at.run()
+    assert at.multiselect(key="harm_categories").value == ["prompt_injection_jailbreak"]
+    at.multiselect(key="harm_categories").select("privacy_pii").run()
+    assert [m.label for m in at.metric] == ["prompt_injection_jailbreak", "privacy_pii"]
 
     at = run_page("harm", harm_section="Breakdown")
     assert at.selectbox[0].value == "prompt_injection_jailbreak"  # the category with most flags

@@ -155,6 +155,9 @@ def test_the_playground_sends_the_form_as_overrides_and_shows_both_columns(fake)
 def test_a_refused_rerun_is_shown_not_raised(fake):
     at = AppTest.from_file(str(PAGE), default_timeout=30)
     at.run()
+    assert "Run and score" not in [b.label for b in at.button]  # the re-run section is drawn when opened
+    at.session_state["rerun_open"] = True
+    at.run()
     next(b for b in at.button if b.label == "Run and score").click()
     at.run()
     assert not at.exception

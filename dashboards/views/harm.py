@@ -24,16 +24,19 @@ SHOWN_FIRST = 3  # categories drawn before the reader picks others
 RANGE_PARTS = ("harm.categories.*.k", "harm.by_segment", "harm.by_model_version", "harm.disparity", "harm.by_tier",
                "harm.review_enqueued")
 
-try:
-    windows = client.windows(limit=500, parts=PARTS)
-except client.ServiceError as exc:
-    st.error(str(exc))
+windows = client.read_or_report(client.windows, limit=500, parts=PARTS)
+if windows is None:
     st.stop()
 if not windows:
     st.info("No window has closed yet.")
     st.stop()
 
 categories = list(windows[-1]["result"]["harm"]["categories"])
+
+
+def keep_choice() -> None:
+    # The chooser exists only while its expander is open; the choice outlives it.
+    st.session_state["harm_shown"] = st.session_state["harm_categories"]
 
 
 @st.fragment(run_every=st.session_state.get("refresh_seconds"))
@@ -43,28 +46,32 @@ def rates_over_time() -> None:
     # matters (and draw 2,400 points where a few hundred tell the story); the rest are one click away.
     flags = {c: sum(w["result"]["harm"]["categories"].get(c, {}).get("k", 0) for w in live) for c in categories}
     flagged = sorted((c for c in categories if flags[c]), key=lambda c: -flags[c])[:SHOWN_FIRST]
-    shown = st.multiselect("Categories", categories, default=flagged or categories[:SHOWN_FIRST], key="harm_categories")
-    if not shown:
+    shown = st.session_state.get("harm_shown", flagged or categories[:SHOWN_FIRST])
+    if shown:
+        # The chart goes out before the metrics above it are filled: the browser starts loading its
+        # charting script while the rest of the page arrives.
+        columns = st.columns(len(shown))
+        st.vega_lite_chart(charts.harm_rate_chart(charts.harm_rows(live, only=shown)))
+        latest = live[-1]["result"]["harm"]["categories"]
+        for column, category in zip(columns, shown):
+            r = latest[category]
+            column.metric(category, f"{r['rate']:.1%}", delta=f"{r['low']:.1%} – {r['high']:.1%} · {r['k']}/{r['n']}",
+                          delta_color="off", delta_arrow="off", help="Flag rate in the latest window, its interval, flags/turns.")
+    else:
         st.info("Pick a category to draw.")
-        return
-    # The chart goes out before the metrics above it are filled: the browser starts loading its
-    # charting script while the rest of the page arrives.
-    columns = st.columns(len(shown))
-    st.vega_lite_chart(charts.harm_rate_chart([r for r in charts.harm_rows(live) if r["category"] in shown]))
-    latest = live[-1]["result"]["harm"]["categories"]
-    for column, category in zip(columns, shown):
-        r = latest[category]
-        column.metric(category, f"{r['rate']:.1%}", delta=f"{r['low']:.1%} – {r['high']:.1%} · {r['k']}/{r['n']}",
-                      delta_color="off", delta_arrow="off", help="Flag rate in the latest window, its interval, flags/turns.")
+    # The chooser is read and drawn when opened: a multiselect loads about 150 KB of script into the
+    # browser, a few tenths of a second of every visit on two busy cores, for a choice most
+    # visits do not make.
+    chooser = st.expander("Categories drawn", key="harm_pick_open", on_change="rerun")
+    with chooser:
+        if chooser.open:
+            st.multiselect("Categories", categories, default=shown, key="harm_categories", on_change=keep_choice)
 
 
 def breakdown() -> None:
     starts = [w["window_start"] for w in windows]
     first, last = st.select_slider("Windows", options=starts, value=(starts[max(0, len(starts) - 12)], starts[-1]))
-    try:
-        chosen = client.windows_between(first, last, RANGE_PARTS)
-    except client.ServiceError as exc:
-        st.error(str(exc))
+    if (chosen := client.read_or_report(client.windows_between, first, last, RANGE_PARTS)) is None:
         return
     category = st.selectbox("Category", categories,
                             index=max(range(len(categories)), key=lambda i: sum(w["result"]["harm"]["categories"][categories[i]]["k"] for w in chosen)))

@@ -94,19 +94,23 @@ if report:
         st.dataframe(score_rows(report["scores"]), hide_index=True, use_container_width=True)
     st.caption(report["supported"])
 
-with st.expander("Re-run a scenario headless and score both configs"):
-    scenario = st.selectbox("Scenario", SCENARIOS)
-    events = st.slider("Turns to simulate", min_value=500, max_value=5000, value=2000, step=500)
-    if st.button("Run and score"):
-        overrides = st.session_state.get("playground_overrides") or build_overrides(values, extra)
-        try:
-            with st.spinner("Running the scenario twice (fast embedder)…"):
-                st.session_state["playground_score"] = client.whatif_score(scenario, overrides, events=events)
-        except (client.ServiceError, ValueError, yaml.YAMLError) as exc:
-            st.error(str(exc))
-    scored = st.session_state.get("playground_score")
-    if scored:
-        st.dataframe(score_rows({side: entry["runs"][0] for side, entry in scored.items()}), hide_index=True, use_container_width=True)
-        for side, entry in scored.items():
-            for goal in entry.get("goals", []):
-                st.text(f"{side}: [{'pass' if goal['passed'] else 'FAIL'}] {goal['goal']}")
+# Read and drawn when opened: its slider and select box load their scripts into the browser on every
+# visit otherwise (a few tenths of a second on two busy cores) for a run most visits do not ask for.
+rerun = st.expander("Re-run a scenario headless and score both configs", key="rerun_open", on_change="rerun")
+with rerun:
+    if rerun.open:
+        scenario = st.selectbox("Scenario", SCENARIOS)
+        events = st.slider("Turns to simulate", min_value=500, max_value=5000, value=2000, step=500)
+        if st.button("Run and score"):
+            overrides = st.session_state.get("playground_overrides") or build_overrides(values, extra)
+            try:
+                with st.spinner("Running the scenario twice (fast embedder)…"):
+                    st.session_state["playground_score"] = client.whatif_score(scenario, overrides, events=events)
+            except (client.ServiceError, ValueError, yaml.YAMLError) as exc:
+                st.error(str(exc))
+        scored = st.session_state.get("playground_score")
+        if scored:
+            st.dataframe(score_rows({side: entry["runs"][0] for side, entry in scored.items()}), hide_index=True, use_container_width=True)
+            for side, entry in scored.items():
+                for goal in entry.get("goals", []):
+                    st.text(f"{side}: [{'pass' if goal['passed'] else 'FAIL'}] {goal['goal']}")
