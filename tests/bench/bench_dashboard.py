@@ -158,6 +158,8 @@ def loadavg() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keep-db", type=Path, help="fill this SQLite file once and reuse it on later runs")
+    parser.add_argument("--page", action="append", dest="pages", metavar="TITLE",
+                        help="measure only this page (repeatable; default: every page in the navigation)")
     args = parser.parse_args(argv)
     if reason := missing_browser():
         print(f"skipped: {reason}")
@@ -192,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"target: done <= {TARGET:g} s")
             worst = 0.0
             for title, url in pages:
+                if args.pages and title not in args.pages:
+                    continue
                 floor, floor_warm = visits(context, empty.dashboard_url, "h1")
                 cold, warm = visits(context, url, KEY.get(title, "h1"))
                 slowest = max(cold["done"], warm["done"])
