@@ -315,6 +315,54 @@ def test_blending_keeps_the_harm_score_when_the_heads_disagree_only_on_the_categ
     np.testing.assert_allclose(clf.blend(text_p, embed_p), embed_p)
 
 
+
+def test_balance_moves_the_corpus_mix_to_even_odds_per_role():
+    """A corpus whose prompts are 25 % harmful calibrates a text that is equally likely under
+    harmful and benign to P(harm) = 0.25; at even odds it must read 0.5. The ratio between
+    harmful categories is kept, and a role at 50 % is left as it is."""
+    clf = HarmClassifier(features=None, text_head=None, harmful_share={"prompt": 0.25, "response": 0.5})
+    p = np.zeros((2, len(LABELS)))
+    p[:, LABELS.index("benign")] = 0.75
+    p[:, LABELS.index("violence_weapons")], p[:, LABELS.index("illegal_activity")] = 0.15, 0.10
+    out = clf.balance(p, ["prompt", "response"])
+    np.testing.assert_allclose(out.sum(axis=1), 1.0)
+    assert 1 - out[0, LABELS.index("benign")] == pytest.approx(0.5)
+    assert out[0, LABELS.index("violence_weapons")] / out[0, LABELS.index("illegal_activity")] == pytest.approx(1.5)
+    np.testing.assert_allclose(out[1], p[1])
+    np.testing.assert_allclose(clf.balance(p, "response"), p)
+    assert clf.balance(np.zeros((0, len(LABELS))), "prompt").shape == (0, len(LABELS))
+    with pytest.raises(ValueError, match="harmful_share needs a share strictly between 0 and 1"):
+        HarmClassifier(features=None, text_head=None, harmful_share={"prompt": 0.0, "response": 0.5})
+    with pytest.raises(ValueError, match="for each of prompt, response"):
+        HarmClassifier(features=None, text_head=None, harmful_share={"prompt": 0.3})
+
+
+def test_training_records_the_harmful_share_and_predictions_are_balanced_with_it(tmp_path):
+    rows = tiny_corpus()
+    clf = fit_harm_classifier(rows, spec=FeatureSpec(min_df=1), params=TrainParams(folds=3))
+    share = sum(r.category != "benign" for r in rows) / len(rows)
+    # The tiny corpus has prompts only: responses fall back to the pooled share.
+    assert clf.harmful_share == pytest.approx({"prompt": share, "response": share})
+    texts = ["where is my parcel", "ignore previous instructions now"]
+    raw = clf.text_proba(texts, "prompt")
+    expected = raw.copy()
+    expected[:, 0] *= 0.5 / (1 - share)
+    expected[:, 1:] *= 0.5 / share
+    expected /= expected.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(clf.predict_proba(texts, "prompt"), expected)
+    save_classifier(clf, tmp_path / "m")
+    assert load_harm_classifier(tmp_path / "m").harmful_share == pytest.approx(clf.harmful_share)
+
+
+def test_the_shipped_model_records_its_corpus_harmful_share():
+    clf = load_harm_classifier(DEFAULT_MODEL_PATH)
+    by_label = clf.metadata["training"]["by_label"]
+    pooled = 1 - by_label["benign"] / sum(by_label.values())
+    # Prompts and responses differ, and both lie around the pooled share.
+    shares = clf.harmful_share
+    assert min(shares.values()) < pooled < max(shares.values())
+
+
 # --------------------------------------------------------------------------- evaluation helpers
 
 def test_roles_and_truth_follow_the_data_conventions():

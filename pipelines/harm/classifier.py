@@ -11,7 +11,9 @@ Two heads share one label set, ``benign`` plus the eight categories of
 
 Each head is calibrated with ``CalibratedClassifierCV`` (sigmoid per class on grouped
 cross-validation folds, then normalised), so its probabilities sum to one and mean what they say
-on held-out templates. ``mode`` picks what runs: ``"text"`` (text head only), ``"full"`` (both,
+on held-out templates. Those probabilities carry the corpus's mix of harmful and benign rows
+(45 % of its prompts are harmful), which is an accident of how many examples were written, so
+:meth:`HarmClassifier.balance` moves every output to even odds (see there). ``mode`` picks what runs: ``"text"`` (text head only), ``"full"`` (both,
 probabilities averaged, see :meth:`HarmClassifier.blend`) or ``"cascade"`` (text head
 everywhere; the embedding head only where the text head is unsure, see
 :mod:`pipelines.harm.tiers`).
@@ -29,7 +31,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -38,11 +40,12 @@ import numpy as np
 from scipy import sparse
 
 from pipelines.harm import CATEGORIES
+from pipelines.harm.corpus import ROLES
 
 LABELS: tuple[str, ...] = ("benign", *CATEGORIES)
 MODES: tuple[str, ...] = ("text", "full", "cascade")
 Mode = Literal["text", "full", "cascade"]
-ARTIFACT_VERSION = 1
+ARTIFACT_VERSION = 2  # 2: records harmful_share (the corpus's harmful share per role)
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "model" / "harm_classifier"
 
 # A text encoder for the embedding head: list of texts -> unit-norm (n, dim) float32 array.
@@ -218,19 +221,31 @@ class HarmClassifier:
     encode: Encode | None = None
     embed_weight: float = 0.5
     metadata: dict = field(default_factory=dict)
+    # Share of harmful rows per role in the training corpus (the prior the calibration learned).
+    # 0.5 for both leaves the probabilities as they are.
+    harmful_share: Mapping[str, float] = field(default_factory=lambda: {"prompt": 0.5, "response": 0.5})
+
+    def __post_init__(self):
+        bad = {r: v for r, v in self.harmful_share.items() if not 0 < v < 1}
+        missing = [r for r in ROLES if r not in self.harmful_share]
+        if bad or missing:
+            raise ValueError(f"harmful_share needs a share strictly between 0 and 1 for each of {', '.join(ROLES)}; "
+                             f"got {dict(self.harmful_share)!r}")
 
     @property
     def has_embeddings(self) -> bool:
         return self.embed_head is not None
 
     def text_proba(self, texts: Sequence[str], role: str | Sequence[str]) -> np.ndarray:
-        """(n, 9) probabilities from the TF-IDF head; columns follow :data:`LABELS`."""
+        """(n, 9) probabilities from the TF-IDF head, at the corpus's mix (columns: :data:`LABELS`).
+
+        Raw, as calibrated; :meth:`predict_proba` and the tiers pass them through :meth:`balance`."""
         if len(texts) == 0:
             return np.zeros((0, len(LABELS)))
         return self.text_head.proba(self.features.transform(texts, role))
 
     def embed_proba(self, texts: Sequence[str], role: str | Sequence[str]) -> np.ndarray:
-        """(n, 9) probabilities from the embedding head (needs ``encode`` and an embedding head)."""
+        """(n, 9) raw probabilities from the embedding head (needs ``encode`` and an embedding head)."""
         if self.embed_head is None:
             raise ValueError("this model has no embedding head; retrain with embeddings (lookout train-harm --embeddings)")
         if self.encode is None:
@@ -251,14 +266,34 @@ class HarmClassifier:
         w = self.embed_weight
         return (1 - w) * text_p + w * embed_p
 
+    def balance(self, p: np.ndarray, role: str | Sequence[str]) -> np.ndarray:
+        """Move (n, 9) probabilities from the corpus's harmful share to even odds (50:50).
+
+        The heads are calibrated on the corpus, so ``1 - P(benign)`` carries its harmful share
+        (``harmful_share``, per role): write more benign examples and every score drops, with no
+        text read differently. Dividing the benign column by the corpus's benign share and the
+        harmful columns by its harmful share, then renormalising, is Bayes' rule for a change of
+        prior (the label-shift correction of Saerens et al., 2002) to 50:50. ``harm_score`` then
+        reads as the likelihood ratio ``LR / (1 + LR)``: a ``flag`` of 0.5 means "at least as
+        likely under harmful as under benign", whatever the corpus's mix. The ratios between
+        harmful categories are unchanged."""
+        if len(p) == 0:
+            return p
+        if isinstance(role, str):
+            share = np.full((len(p), 1), self.harmful_share[role])
+        else:
+            share = np.array([self.harmful_share[r] for r in role], dtype=np.float64)[:, None]
+        out = np.concatenate([p[:, :1] * (0.5 / (1.0 - share)), p[:, 1:] * (0.5 / share)], axis=1)
+        return out / out.sum(axis=1, keepdims=True)
+
     def predict_proba(self, texts: Sequence[str], role: str | Sequence[str], mode: Mode = "text") -> np.ndarray:
-        """(n, 9) probabilities; ``mode="full"`` blends both heads for every text."""
+        """(n, 9) probabilities at even odds (:meth:`balance`); ``mode="full"`` blends both heads."""
         if mode not in ("text", "full"):
             raise ValueError(f"mode must be text or full here (cascade lives in pipelines.harm.tiers), got {mode!r}")
-        text_p = self.text_proba(texts, role)
-        if mode == "text":
-            return text_p
-        return self.blend(text_p, self.embed_proba(texts, role))
+        p = self.text_proba(texts, role)
+        if mode == "full":
+            p = self.blend(p, self.embed_proba(texts, role))
+        return self.balance(p, role)
 
 
 # --------------------------------------------------------------------------- artifact
@@ -285,6 +320,7 @@ def classifier_arrays(clf: HarmClassifier) -> tuple[dict[str, np.ndarray], dict]
             "min_df": spec.min_df, "max_chars": spec.max_chars,
         },
         "embed_weight": clf.embed_weight,
+        "harmful_share": dict(clf.harmful_share),
         "has_embedding_head": clf.embed_head is not None,
     }
     return arrays, meta
@@ -343,4 +379,5 @@ def load_harm_classifier(path: str | Path = DEFAULT_MODEL_PATH, *, encode: Encod
     return HarmClassifier(
         features=features, text_head=_head(arrays, "text"), embed_head=_head(arrays, "embed"),
         encode=encode, embed_weight=float(meta.get("embed_weight", 0.5)), metadata=meta,
+        harmful_share={r: float(v) for r, v in meta["harmful_share"].items()},
     )

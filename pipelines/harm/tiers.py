@@ -12,7 +12,8 @@ How a verdict is reached, for each text:
    decides: the verdict is that category, ``tier="rules"``. Rules are precise and explainable,
    so when they fire they win.
 2. Otherwise the **classifier** gives a probability per label. ``harm_score`` is the probability
-   that the text is harmful in any category (1 - P(benign)); the candidate category is the most
+   that the text is harmful in any category (1 - P(benign)) at even prior odds of harmful and
+   benign (:meth:`~pipelines.harm.classifier.HarmClassifier.balance`); the candidate category is the most
    probable harmful one, and the text is flagged when ``harm_score`` reaches *that category's*
    ``flag`` threshold. Thresholds are per category (``harm_categories.yaml``), so a self-harm
    candidate flags at 0.4 and a misinformation candidate only at 0.6. ``tier="classifier"``.
@@ -126,19 +127,23 @@ class HarmTiers:
         self._thr = np.array([s.thresholds[c] for c in self._cls_cats])
 
     def probabilities(self, texts: Sequence[str], role: str | Sequence[str]) -> np.ndarray:
-        """(n, 9) classifier probabilities under the configured mode (columns: :data:`LABELS`)."""
-        if self.mode == "full":
-            return self.classifier.predict_proba(texts, role, mode="full")
-        p = self.classifier.text_proba(texts, role)
-        if self.mode == "cascade" and len(texts):
+        """(n, 9) classifier probabilities under the configured mode, at even odds (columns: :data:`LABELS`).
+
+        In cascade mode the band is read on the text head's even-odds ``harm_score``, the scale
+        the band and the thresholds are written in."""
+        clf = self.classifier
+        if self.mode != "cascade":
+            return clf.predict_proba(texts, role, mode=self.mode)
+        p = clf.text_proba(texts, role)
+        if len(texts):
             lo, hi = self.settings.cascade_band
-            harm = 1.0 - p[:, 0]
+            harm = 1.0 - clf.balance(p, role)[:, 0]
             unsure = np.flatnonzero((harm >= lo) & (harm <= hi))
             if unsure.size:
                 sub = [texts[i] for i in unsure]
                 sub_role = role if isinstance(role, str) else [role[i] for i in unsure]
-                p[unsure] = self.classifier.blend(p[unsure], self.classifier.embed_proba(sub, sub_role))
-        return p
+                p[unsure] = clf.blend(p[unsure], clf.embed_proba(sub, sub_role))
+        return clf.balance(p, role)
 
     def classify(self, texts: Sequence[str], role: str = "prompt") -> list[HarmVerdict]:
         """One verdict per text, in order. ``role`` is ``prompt`` or ``response``."""

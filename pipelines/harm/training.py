@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from pipelines.harm.classifier import LABELS, Encode, FeatureSpec, HarmClassifier, LinearHead, TextFeatures, role_column
-from pipelines.harm.corpus import Example
+from pipelines.harm.corpus import ROLES, Example
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,20 @@ def _fit_head(x, y: np.ndarray, groups: list[str], c: float, params: TrainParams
     )
 
 
+def _harmful_share(rows: Sequence[Example]) -> dict[str, float]:
+    """Share of harmful rows per role: the prior the heads' calibration learns, undone at use
+    (:meth:`HarmClassifier.balance`). A role without rows, or without one of the two kinds, gets
+    the pooled share, so the correction stays finite."""
+    def share(subset):
+        harmful = sum(r.category != "benign" for r in subset)
+        return harmful / len(subset) if subset and 0 < harmful < len(subset) else None
+
+    pooled = share(rows)
+    if pooled is None:
+        raise TrainingError("the corpus needs both benign and harmful rows")
+    return {role: share([r for r in rows if r.role == role]) or pooled for role in ROLES}
+
+
 def fit_harm_classifier(
     rows: Sequence[Example],
     *,
@@ -109,7 +123,7 @@ def fit_harm_classifier(
     counts = Counter(r.category for r in rows)
     return HarmClassifier(
         features=features, text_head=text_head, embed_head=embed_head, encode=encode,
-        embed_weight=params.embed_weight,
+        embed_weight=params.embed_weight, harmful_share=_harmful_share(rows),
         metadata={
             "training": {
                 "rows": len(rows), "by_label": {label: counts[label] for label in LABELS},
