@@ -315,7 +315,6 @@ def test_blending_keeps_the_harm_score_when_the_heads_disagree_only_on_the_categ
     np.testing.assert_allclose(clf.blend(text_p, embed_p), embed_p)
 
 
-
 def test_balance_moves_the_corpus_mix_to_even_odds_per_role():
     """A corpus whose prompts are 25 % harmful calibrates a text that is equally likely under
     harmful and benign to P(harm) = 0.25; at even odds it must read 0.5. The ratio between

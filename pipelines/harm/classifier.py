@@ -13,10 +13,11 @@ Each head is calibrated with ``CalibratedClassifierCV`` (sigmoid per class on gr
 cross-validation folds, then normalised), so its probabilities sum to one and mean what they say
 on held-out templates. Those probabilities carry the corpus's mix of harmful and benign rows
 (45 % of its prompts are harmful), which is an accident of how many examples were written, so
-:meth:`HarmClassifier.balance` moves every output to even odds (see there). ``mode`` picks what runs: ``"text"`` (text head only), ``"full"`` (both,
-probabilities averaged, see :meth:`HarmClassifier.blend`) or ``"cascade"`` (text head
-everywhere; the embedding head only where the text head is unsure, see
-:mod:`pipelines.harm.tiers`).
+:meth:`HarmClassifier.balance` moves every output to even odds (see there).
+
+``mode`` picks what runs: ``"text"`` (text head only), ``"full"`` (both, probabilities
+averaged, see :meth:`HarmClassifier.blend`) or ``"cascade"`` (text head everywhere; the
+embedding head only where the text head is unsure, see :mod:`pipelines.harm.tiers`).
 
 The artifact is two files: ``<name>.npz`` (vocabularies, IDF weights, coefficients,
 calibration) and ``<name>.json`` (metadata). No pickles: :func:`load_harm_classifier` rebuilds

@@ -13,9 +13,9 @@ How a verdict is reached, for each text:
    so when they fire they win.
 2. Otherwise the **classifier** gives a probability per label. ``harm_score`` is the probability
    that the text is harmful in any category (1 - P(benign)) at even prior odds of harmful and
-   benign (:meth:`~pipelines.harm.classifier.HarmClassifier.balance`); the candidate category is the most
-   probable harmful one, and the text is flagged when ``harm_score`` reaches *that category's*
-   ``flag`` threshold. Thresholds are per category (``harm_categories.yaml``), so a self-harm
+   benign (:meth:`~pipelines.harm.classifier.HarmClassifier.balance`); the candidate category
+   is the most probable harmful one, and the text is flagged when ``harm_score`` reaches *that
+   category's* ``flag`` threshold. Thresholds are per category (``harm_categories.yaml``), so a self-harm
    candidate flags at 0.4 and a misinformation candidate only at 0.6. ``tier="classifier"``.
 3. ``mode`` picks the classifier path. ``"text"`` (the per-event default): TF-IDF head only,
    no model to load. ``"cascade"``: the TF-IDF head on every text, and the embedding head also
