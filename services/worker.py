@@ -317,7 +317,8 @@ class PipelineWorker:
             encode = self.embedder.encode if c.mode != "text" else None
             self._tiers = HarmTiers(
                 load_harm_classifier(encode=encode),
-                TierSettings.from_categories(self.harm.categories, cascade_band=c.cascade_band, not_on_responses=c.not_on_responses),
+                TierSettings.from_categories(self.harm.categories, cascade_band=c.cascade_band,
+                                             not_on_responses=c.not_on_responses, even_odds=c.even_odds),
                 mode=c.mode,
             )
         return self._tiers

@@ -156,3 +156,14 @@ def test_thresholds_load_exactly_when_the_band_is_ordered_and_holds_the_flag(low
         assert not valid
     else:
         assert valid
+
+
+def test_even_odds_names_roles_and_defaults_to_both(shipped):
+    assert shipped.classifier.even_odds == ("prompt", "response")
+    raw = yaml.safe_load((repo_configs_dir() / HARM_FILE).read_text())
+    raw["classifier"]["even_odds"] = ["prompt", "reply"]
+    with pytest.raises(ConfigError) as err:
+        validate(HarmConfig, raw, F)
+    assert err.value.problems == [f"{F}: classifier.even_odds[1]: Input should be 'prompt' or 'response' (got 'reply')"]
+    del raw["classifier"]["even_odds"]
+    assert validate(HarmConfig, raw, F).classifier.even_odds == ("prompt", "response")

@@ -13,7 +13,8 @@ Each head is calibrated with ``CalibratedClassifierCV`` (sigmoid per class on gr
 cross-validation folds, then normalised), so its probabilities sum to one and mean what they say
 on held-out templates. Those probabilities carry the corpus's mix of harmful and benign rows
 (45 % of its prompts are harmful), which is an accident of how many examples were written, so
-:meth:`HarmClassifier.balance` moves every output to even odds (see there).
+:meth:`HarmClassifier.balance` moves outputs to even odds (see there; the tiers do it for the
+roles ``classifier.even_odds`` names in ``harm_categories.yaml``).
 
 ``mode`` picks what runs: ``"text"`` (text head only), ``"full"`` (both, probabilities
 averaged, see :meth:`HarmClassifier.blend`) or ``"cascade"`` (text head everywhere; the
@@ -240,7 +241,7 @@ class HarmClassifier:
     def text_proba(self, texts: Sequence[str], role: str | Sequence[str]) -> np.ndarray:
         """(n, 9) probabilities from the TF-IDF head, at the corpus's mix (columns: :data:`LABELS`).
 
-        Raw, as calibrated; :meth:`predict_proba` and the tiers pass them through :meth:`balance`."""
+        Raw, as calibrated; the tiers pass them through :meth:`balance` where configured."""
         if len(texts) == 0:
             return np.zeros((0, len(LABELS)))
         return self.text_head.proba(self.features.transform(texts, role))
@@ -288,13 +289,14 @@ class HarmClassifier:
         return out / out.sum(axis=1, keepdims=True)
 
     def predict_proba(self, texts: Sequence[str], role: str | Sequence[str], mode: Mode = "text") -> np.ndarray:
-        """(n, 9) probabilities at even odds (:meth:`balance`); ``mode="full"`` blends both heads."""
+        """(n, 9) probabilities at the corpus's mix; ``mode="full"`` blends both heads. The tiers
+        pass them through :meth:`balance` for the roles ``classifier.even_odds`` names."""
         if mode not in ("text", "full"):
             raise ValueError(f"mode must be text or full here (cascade lives in pipelines.harm.tiers), got {mode!r}")
         p = self.text_proba(texts, role)
         if mode == "full":
             p = self.blend(p, self.embed_proba(texts, role))
-        return self.balance(p, role)
+        return p
 
 
 # --------------------------------------------------------------------------- artifact

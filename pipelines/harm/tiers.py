@@ -13,7 +13,8 @@ How a verdict is reached, for each text:
    so when they fire they win.
 2. Otherwise the **classifier** gives a probability per label. ``harm_score`` is the probability
    that the text is harmful in any category (1 - P(benign)) at even prior odds of harmful and
-   benign (:meth:`~pipelines.harm.classifier.HarmClassifier.balance`); the candidate category
+   benign (:meth:`~pipelines.harm.classifier.HarmClassifier.balance`; for the roles named in
+   ``classifier.even_odds``, both by default); the candidate category
    is the most probable harmful one, and the text is flagged when ``harm_score`` reaches *that
    category's* ``flag`` threshold. Thresholds are per category (``harm_categories.yaml``), so a self-harm
    candidate flags at 0.4 and a misinformation candidate only at 0.6. ``tier="classifier"``.
@@ -51,6 +52,9 @@ class TierSettings:
     cascade_band: tuple[float, float] = (0.3, 0.9)
     # Categories the classifier does not judge on bot responses in :meth:`HarmTiers.classify_turns`.
     not_on_responses: frozenset[str] = frozenset()
+    # Roles whose classifier probabilities are moved from the corpus's mix to even odds
+    # (:meth:`~pipelines.harm.classifier.HarmClassifier.balance`); the others keep the corpus's mix.
+    even_odds: frozenset[str] = frozenset(ROLES)
 
     def __post_init__(self):
         for name in ("thresholds", "review_bands", "tiers"):
@@ -60,6 +64,9 @@ class TierSettings:
         lo, hi = self.cascade_band
         if not 0 <= lo < hi <= 1:
             raise ValueError(f"cascade_band must be (low, high) with 0 <= low < high <= 1, got {self.cascade_band!r}")
+        unknown = sorted(set(self.even_odds) - set(ROLES))
+        if unknown:
+            raise ValueError(f"even_odds: unknown role(s) {', '.join(map(repr, unknown))}; roles are {', '.join(ROLES)}")
 
     @classmethod
     def uniform(cls, flag: float = 0.5, band: tuple[float, float] = (0.3, 0.7)) -> TierSettings:
@@ -69,7 +76,8 @@ class TierSettings:
 
     @classmethod
     def from_categories(
-        cls, categories: Mapping, cascade_band: tuple[float, float] = (0.3, 0.9), not_on_responses: Sequence[str] = ()
+        cls, categories: Mapping, cascade_band: tuple[float, float] = (0.3, 0.9), not_on_responses: Sequence[str] = (),
+        even_odds: Sequence[str] = ROLES,
     ) -> TierSettings:
         """From objects with ``thresholds.flag``, ``thresholds.review_band`` and ``tiers`` (the config models)."""
         return cls(
@@ -78,6 +86,7 @@ class TierSettings:
             tiers={n: tuple(c.tiers) for n, c in categories.items()},
             cascade_band=cascade_band,
             not_on_responses=frozenset(not_on_responses),
+            even_odds=frozenset(even_odds),
         )
 
 
@@ -127,23 +136,33 @@ class HarmTiers:
         self._thr = np.array([s.thresholds[c] for c in self._cls_cats])
 
     def probabilities(self, texts: Sequence[str], role: str | Sequence[str]) -> np.ndarray:
-        """(n, 9) classifier probabilities under the configured mode, at even odds (columns: :data:`LABELS`).
+        """(n, 9) classifier probabilities under the configured mode (columns: :data:`LABELS`), at
+        even odds for the roles in ``settings.even_odds``.
 
-        In cascade mode the band is read on the text head's even-odds ``harm_score``, the scale
-        the band and the thresholds are written in."""
+        In cascade mode the band is read on the text head's score on that same scale, the one the
+        band and the thresholds are written in."""
         clf = self.classifier
         if self.mode != "cascade":
-            return clf.predict_proba(texts, role, mode=self.mode)
+            return self._even_odds(clf.predict_proba(texts, role, mode=self.mode), role)
         p = clf.text_proba(texts, role)
         if len(texts):
             lo, hi = self.settings.cascade_band
-            harm = 1.0 - clf.balance(p, role)[:, 0]
+            harm = 1.0 - self._even_odds(p, role)[:, 0]
             unsure = np.flatnonzero((harm >= lo) & (harm <= hi))
             if unsure.size:
                 sub = [texts[i] for i in unsure]
                 sub_role = role if isinstance(role, str) else [role[i] for i in unsure]
                 p[unsure] = clf.blend(p[unsure], clf.embed_proba(sub, sub_role))
-        return clf.balance(p, role)
+        return self._even_odds(p, role)
+
+    def _even_odds(self, p: np.ndarray, role: str | Sequence[str]) -> np.ndarray:
+        roles = self.settings.even_odds
+        if isinstance(role, str):
+            return self.classifier.balance(p, role) if role in roles else p
+        keep = np.array([r in roles for r in role], dtype=bool)
+        if not keep.any():
+            return p
+        return np.where(keep[:, None], self.classifier.balance(p, role), p)
 
     def classify(self, texts: Sequence[str], role: str = "prompt") -> list[HarmVerdict]:
         """One verdict per text, in order. ``role`` is ``prompt`` or ``response``."""

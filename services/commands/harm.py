@@ -103,7 +103,9 @@ def build_tiers(model: Path, mode: str, config_dir: Optional[Path], embedder: st
         raise _fail(str(exc)) from None
     try:
         clf = load_harm_classifier(model, encode=_encoder(embedder) if mode != "text" else None)
-        settings = TierSettings.from_categories(config.categories, not_on_responses=config.classifier.not_on_responses)
+        c = config.classifier
+        settings = TierSettings.from_categories(config.categories, not_on_responses=c.not_on_responses,
+                                                even_odds=c.even_odds)
         return HarmTiers(clf, settings, mode=mode)
     except (ArtifactError, ValueError) as exc:
         raise _fail(str(exc)) from None

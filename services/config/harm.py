@@ -125,6 +125,11 @@ class ClassifierSettings(Strict):
         default=(),
         description="Categories the classifier does not judge on bot responses in the pipeline (the rules still do).",
     )
+    even_odds: tuple[Literal["prompt", "response"], ...] = Field(
+        default=("prompt", "response"),
+        description="Roles whose classifier scores are moved from the training corpus's mix of harmful and "
+        "benign rows to even odds, so a threshold reads as a likelihood ratio; the others keep the corpus's mix.",
+    )
 
     @field_validator("not_on_responses")
     @classmethod
