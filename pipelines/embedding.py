@@ -121,6 +121,8 @@ class HashingEmbedder:
         self._projection = (proj / np.sqrt(dim)).astype(np.float32)
         self._buckets: dict[str, int] = {}  # token -> bucket, memoised (tokens repeat a lot)
 
+    key = "hashing"  # the name make_embedder and the harm model's metadata give this backend
+
     @property
     def name(self) -> str:
         return f"hashing-{self._dim}"
@@ -159,6 +161,8 @@ class MiniLMEmbedder:
         self.batch_size = batch_size
         self.device = device
         self._model = None
+
+    key = "minilm"
 
     @property
     def name(self) -> str:
@@ -224,6 +228,11 @@ class CachedEmbedder:
     @property
     def name(self) -> str:
         return self.backend.name
+
+    @property
+    def key(self) -> str | None:
+        """The backend's :func:`make_embedder` name (``minilm``, ``hashing``); None for others."""
+        return getattr(self.backend, "key", None)
 
     @property
     def dim(self) -> int:

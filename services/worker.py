@@ -42,8 +42,10 @@ from pipelines.monitor import DriftSettings, Reference, drift, volume, window_rn
 from pipelines.rates import ErrorRates
 from pipelines.topics import TopicModel, fit_topics
 from pipelines.windows import EPOCH, Window, closable, watermark, window_of
+from services.config.base import ConfigError
 from services.config.bundle import LookoutConfig
 from services.config.escalation import alerting_config
+from services.config.harm import embedding_mismatch
 from services.config.monitor import MonitorConfig
 from services.metrics import PROCESSING_BUCKETS
 from services.notify import Notifier
@@ -315,8 +317,13 @@ class PipelineWorker:
 
             c = self.harm.classifier
             encode = self.embedder.encode if c.mode != "text" else None
+            clf = load_harm_classifier(encode=encode)
+            # The embedder may have been passed in (lookout score --fast), not read from monitor.yaml.
+            trained_on = clf.metadata.get("embedder") if clf.has_embeddings else "none"
+            if problem := embedding_mismatch(c.mode, trained_on, getattr(self.embedder, "key", None)):
+                raise ConfigError([problem])
             self._tiers = HarmTiers(
-                load_harm_classifier(encode=encode),
+                clf,
                 TierSettings.from_categories(self.harm.categories, cascade_band=c.cascade_band,
                                              not_on_responses=c.not_on_responses, even_odds=c.even_odds),
                 mode=c.mode,

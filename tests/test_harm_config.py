@@ -11,10 +11,15 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline_helpers import config_dir
+from pipelines.embedding import make_embedder
 from pipelines.harm import CATEGORIES, TIERS
 from pipelines.harm.rules import DEFAULT_RULES
 from services.config.base import ConfigError, repo_configs_dir, validate
-from services.config.harm import HARM_FILE, HarmConfig, Thresholds, load_harm_config
+from services.config.bundle import load_config
+from services.config.harm import HARM_FILE, HarmConfig, Thresholds, embedding_mismatch, load_harm_config, model_embedder
+from services.store import open_store
+from services.worker import PipelineWorker
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bad_configs" / "harm"
 F = "harm_categories.yaml"
@@ -167,3 +172,38 @@ def test_even_odds_names_roles_and_defaults_to_both(shipped):
     assert err.value.problems == [f"{F}: classifier.even_odds[1]: Input should be 'prompt' or 'response' (got 'reply')"]
     del raw["classifier"]["even_odds"]
     assert validate(HarmConfig, raw, F).classifier.even_odds == ("prompt", "response")
+
+
+def _with_mode(target: Path, mode: str) -> Path:
+    raw = yaml.safe_load((target / HARM_FILE).read_text())
+    raw["classifier"]["mode"] = mode
+    (target / HARM_FILE).write_text(yaml.safe_dump(raw, sort_keys=False))
+    return target
+
+
+@pytest.mark.parametrize("mode", ["cascade", "full"])
+def test_a_mode_that_reads_embeddings_needs_the_backend_the_model_was_trained_on(tmp_path, mode):
+    # The shipped model's embedding head was trained on MiniLM; the test configs embed with hashing.
+    assert model_embedder() == "minilm"
+    cfg = _with_mode(config_dir(tmp_path), mode)
+    with pytest.raises(ConfigError) as err:
+        load_config(cfg)
+    assert err.value.problems == [embedding_mismatch(mode, "minilm", "hashing")]
+    assert f"classifier.mode: {mode} feeds the pipeline's hashing embeddings" in err.value.problems[0]
+    assert load_config(_with_mode(cfg, "text")).harm.classifier.mode == "text"  # text reads no embeddings
+
+
+def test_the_worker_refuses_an_embedder_passed_in_that_the_model_cannot_read(tmp_path):
+    # monitor.yaml says MiniLM (so the config loads), but a command hands the worker the hashing
+    # embedder, as `lookout score --fast` does: the cascade would feed it to the MiniLM head.
+    cfg = _with_mode(config_dir(tmp_path, {"embedding": {"backend": "minilm"}}), "cascade")
+    store = open_store(f"sqlite:///{tmp_path / 'w.db'}")
+    worker = PipelineWorker(store, load_config(cfg), embedder=make_embedder("hashing"))
+    with pytest.raises(ConfigError, match="classifier.mode: cascade feeds the pipeline's hashing embeddings"):
+        _ = worker.tiers
+    assert PipelineWorker(store, load_config(cfg), embedder=make_embedder("minilm")).tiers.mode == "cascade"
+
+
+def test_a_model_without_an_embedding_head_is_named():
+    assert "needs a harm model with an embedding head" in embedding_mismatch("full", "none", "minilm")
+    assert embedding_mismatch("cascade", "minilm", None) is None  # an embedder of unknown kind: not checked

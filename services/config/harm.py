@@ -10,6 +10,7 @@ exactly those categories, and a mistake is named precisely::
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -139,6 +140,44 @@ class ClassifierSettings(Strict):
         return names
 
     _ordered = field_validator("cascade_band")(_ordered_band)
+
+
+def embedding_mismatch(mode: str, trained_on: str | None, have: str | None) -> str | None:
+    """Why the classifier cannot run in ``mode`` on these embeddings, or ``None`` when it can.
+
+    ``cascade`` and ``full`` feed the pipeline's embeddings (``monitor.yaml``'s
+    ``embedding.backend``, or the embedder a command passes in, as ``lookout score --fast`` does)
+    to an embedding head trained on one backend's vectors (``trained_on``: ``minilm``,
+    ``hashing``, or ``none`` for a model without that head). Another backend's vectors raise no
+    error anywhere; the head just scores nonsense, so it is refused here. ``have=None`` (an
+    embedder of unknown kind) cannot be checked and passes.
+
+    >>> embedding_mismatch("text", "minilm", "hashing") is None
+    True
+    >>> print(embedding_mismatch("cascade", "minilm", "hashing"))  # doctest: +ELLIPSIS
+    harm_categories.yaml: classifier.mode: cascade feeds the pipeline's hashing embeddings to ...
+    """
+    if mode == "text" or have is None or trained_on == have:
+        return None
+    if trained_on in (None, "none"):
+        return (f"{HARM_FILE}: classifier.mode: {mode} needs a harm model with an embedding head, and this one has none; "
+                f"set mode: text, or retrain with `lookout train-harm --embedder {have}`")
+    return (f"{HARM_FILE}: classifier.mode: {mode} feeds the pipeline's {have} embeddings to an embedding head "
+            f"trained on {trained_on} embeddings, which would score nonsense; set mode: text, use "
+            f"embedding.backend: {trained_on} in monitor.yaml (and no --fast), or retrain with "
+            f"`lookout train-harm --embedder {have}`")
+
+
+def model_embedder(path: Path | None = None) -> str | None:
+    """What the harm model's embedding head was trained on (``minilm``, ``hashing``, ``none``),
+    read from its metadata; ``None`` when the file cannot be read (loading the model says why)."""
+    from pipelines.harm.classifier import DEFAULT_MODEL_PATH
+
+    try:
+        meta = json.loads((path or DEFAULT_MODEL_PATH).with_suffix(".json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return meta.get("embedder") if meta.get("has_embedding_head") else "none"
 
 
 def _unknown_categories(names) -> str | None:
