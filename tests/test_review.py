@@ -61,6 +61,21 @@ def test_labels_need_the_api_key_and_a_valid_label_and_update_precision(served):
     assert not pending & {i["event_id"] for i in items}
 
 
+def test_pending_turns_come_flagged_first_unless_asked_oldest_first(served):
+    client, _ = served
+    get = lambda **params: client.get("/v1/review", params={"limit": 500, "category": "self_harm", **params})  # noqa: E731
+    first, oldest = get().json()["items"], get(order="oldest").json()["items"]
+    assert sorted(i["event_id"] for i in first) == sorted(i["event_id"] for i in oldest)
+    flags = [i["flagged"] for i in first]
+    assert True in flags and False in flags, "this category has both kinds here"
+    assert flags == sorted(flags, reverse=True)  # every flagged turn before every unsure one
+    assert [i["flagged"] for i in oldest] != flags  # oldest first mixes them
+    for kind in (True, False):  # within each kind, the order of arrival
+        assert [i["event_id"] for i in first if i["flagged"] is kind] == [i["event_id"] for i in oldest if i["flagged"] is kind]
+    bad = get(order="newest")
+    assert bad.status_code == 422 and bad.json()["errors"][0]["path"] == "query.order"
+
+
 def test_tier_precision_splits_flagged_from_uncertain():
     rows = [
         {"tier": "classifier", "category": "sexual", "flagged": True, "label": "sexual"},

@@ -46,7 +46,8 @@ def queue() -> None:
     if register is None:
         return
     labels = ["benign", *register]
-    st.caption("Oldest first. Prompt and response are shown exactly as received.")
+    st.caption("Flagged turns first, then the ones the tiers were unsure about; oldest first within each. "
+               "Prompt and response are shown exactly as received.")
     reviewer = st.text_input("Reviewer", key="reviewer", help="Kept with every label you submit.")
 
     for item in pending:

@@ -62,9 +62,13 @@ def list_review(
     status: Annotated[Literal["pending", "labelled"], Query()] = "pending",
     category: Annotated[Label | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    order: Annotated[Literal["flagged_first", "oldest"], Query(
+        description="Pending turns: flagged_first (turns a tier flagged, then the unsure ones, oldest first within "
+        "each) or oldest first. Labelled turns are always newest first.")] = "flagged_first",
 ) -> ReviewPage:
-    """Turns waiting for a person (oldest first), or the latest labelled ones."""
-    return ReviewPage(items=[ReviewItem.model_validate(r) for r in store.review_items(status=status, category=category, limit=limit)])
+    """Turns waiting for a person (flagged ones first, by default), or the latest labelled ones."""
+    items = store.review_items(status=status, category=category, limit=limit, order=order)
+    return ReviewPage(items=[ReviewItem.model_validate(r) for r in items])
 
 
 @router.get("/precision", response_model=PrecisionOut)
