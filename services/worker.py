@@ -318,10 +318,10 @@ class PipelineWorker:
             c = self.harm.classifier
             encode = self.embedder.encode if c.mode != "text" else None
             clf = load_harm_classifier(encode=encode)
-            # The embedder may have been passed in (lookout score --fast), not read from monitor.yaml.
-            trained_on = clf.metadata.get("embedder") if clf.has_embeddings else "none"
-            if problem := embedding_mismatch(c.mode, trained_on, getattr(self.embedder, "key", None)):
-                raise ConfigError([problem])
+            if c.mode != "text":  # the embedder may have been passed in (score --fast), not read from monitor.yaml
+                trained_on = clf.metadata.get("embedder") if clf.has_embeddings else "none"
+                if problem := embedding_mismatch(c.mode, trained_on, getattr(self.embedder, "key", None)):
+                    raise ConfigError([problem])
             self._tiers = HarmTiers(
                 clf,
                 TierSettings.from_categories(self.harm.categories, cascade_band=c.cascade_band,
