@@ -174,6 +174,21 @@ def test_overview_shows_the_state_at_a_glance(fake: FakeSource) -> None:
     assert "prompt_injection_jailbreak" in at.warning[0].value
 
 
+def test_overview_warns_on_the_corrected_interval_where_the_window_has_one(fake: FakeSource) -> None:
+    latest = fake.windows[-1]["result"]["harm"]["categories"]
+    assert latest["prompt_injection_jailbreak"]["low"] > 0  # raw flags clear zero
+    # The tiers' measured false positives explain them: the corrected interval starts at zero.
+    latest["prompt_injection_jailbreak"]["corrected"] = {"rate": 0.0, "low": 0.0, "high": 0.1, "method": "rogan-gladen"}
+    at = run_page("overview")
+    assert not at.warning
+    assert "Flags in recent windows: prompt_injection_jailbreak" in at.info[0].value
+    # A corrected interval above zero is a warning, even where the raw one alone would not be.
+    latest["privacy_pii"]["corrected"] = {"rate": 0.05, "low": 0.01, "high": 0.1, "method": "rogan-gladen"}
+    client.use_source(fake)  # the reads are cached; this clears them
+    at = run_page("overview")
+    assert at.warning[0].value.endswith(": privacy_pii")
+
+
 def test_drift_page_explains_a_drifted_window_and_rebaselines(fake: FakeSource) -> None:
     at = run_page("drift")
     metrics = {m.label: m.value for m in at.metric}
