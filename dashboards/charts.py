@@ -74,6 +74,22 @@ def pooled_breakdown(windows: Iterable[Mapping[str, Any]], key: str, category: s
     return [{"group": g, "k": k, "n": n, "rate": k / n if n else 0.0} for g, (k, n) in sorted(totals.items())]
 
 
+def corrected_caption(corrected: Mapping[str, Any] | None) -> str:
+    """One line on a category's corrected rate (``harm.categories.<c>.corrected``): the true rate
+    the tiers' measured false positives and misses imply (Rogan-Gladen), beside the raw flag rate.
+
+    >>> print(corrected_caption({"rate": 0.004, "low": 0.0, "high": 0.03, "method": "rogan-gladen"}))
+    corrected for the tiers' errors: 0.4% (0.0% – 3.0%)
+    >>> print(corrected_caption({"low": 0.0, "high": 1.0, "method": "bounds"}))
+    corrected: the tiers catch too little of it to say (0.0% – 100.0%)
+    """
+    if not corrected:
+        return "no corrected rate: the tiers' error rates are not measured (lookout measure-tiers)"
+    if corrected.get("rate") is None:
+        return f"corrected: the tiers catch too little of it to say ({corrected['low']:.1%} – {corrected['high']:.1%})"
+    return f"corrected for the tiers' errors: {corrected['rate']:.1%} ({corrected['low']:.1%} – {corrected['high']:.1%})"
+
+
 # ---- figures (Vega-Lite specs) ---------------------------------------------------------------------
 
 Spec = dict[str, Any]

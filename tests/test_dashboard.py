@@ -213,9 +213,13 @@ def test_drift_page_explains_a_drifted_window_and_rebaselines(fake: FakeSource) 
 
 
 def test_harm_page_shows_rates_breakdowns_and_disparity(fake: FakeSource) -> None:
+    fake.windows[-1]["result"]["harm"]["categories"]["prompt_injection_jailbreak"]["corrected"] = {
+        "sensitivity": 0.9, "specificity": 0.99, "rate": 0.055, "low": 0.01, "high": 0.17, "method": "rogan-gladen"}
     at = run_page("harm")
     assert [m.label for m in at.metric] == ["prompt_injection_jailbreak"]  # the only one with flags is drawn first
     assert at.metric[0].value == "6.4%"  # 3/47, latest window
+    # Beside the raw flag rate, the rate the tiers' measured errors imply.
+    assert "corrected for the tiers' errors: 5.5% (1.0% – 17.0%)" in [c.value for c in at.caption]
     assert len(at.get("vega_lite_chart")) == 1
     assert not at.multiselect  # the chooser waits for its expander
     at.session_state["harm_pick_open"] = True
@@ -325,6 +329,14 @@ def test_harm_rate_chart_has_a_band_and_a_line_per_category() -> None:
     assert band["mark"]["type"] == "area" and (band["encoding"]["y"]["field"], band["encoding"]["y2"]["field"]) == ("low", "high")
     assert line["encoding"]["y"]["field"] == "rate"
     assert line["encoding"]["color"]["scale"]["domain"] == list(CATEGORIES)
+
+
+def test_corrected_caption_says_when_the_tiers_cannot_tell() -> None:
+    assert charts.corrected_caption({"rate": 0.004, "low": 0.0, "high": 0.03, "method": "rogan-gladen"}) == \
+        "corrected for the tiers' errors: 0.4% (0.0% – 3.0%)"
+    assert charts.corrected_caption({"rate": None, "low": 0.0, "high": 1.0, "method": "bounds"}) == \
+        "corrected: the tiers catch too little of it to say (0.0% – 100.0%)"
+    assert "not measured" in charts.corrected_caption(None)
 
 
 def test_pooled_breakdown_sums_counts_over_windows() -> None:

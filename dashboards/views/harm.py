@@ -21,6 +21,7 @@ st.title("Harm")
 # chosen range only.
 PARTS = client.rate_parts("harm.categories.*")
 SHOWN_FIRST = 3  # categories drawn before the reader picks others
+CORRECTED_PARTS = tuple(f"harm.categories.*.corrected.{f}" for f in ("rate", "low", "high", "method"))
 RANGE_PARTS = ("harm.categories.*.k", "harm.by_segment", "harm.by_model_version", "harm.disparity", "harm.by_tier",
                "harm.review_enqueued")
 
@@ -53,10 +54,14 @@ def rates_over_time() -> None:
         columns = st.columns(len(shown))
         st.vega_lite_chart(charts.harm_rate_chart(charts.harm_rows(live, only=shown)))
         latest = live[-1]["result"]["harm"]["categories"]
+        # The latest window's corrected rates (one window: the chart's 500 do not need them).
+        newest = client.windows(limit=1, parts=CORRECTED_PARTS)
+        corrected = newest[-1]["result"].get("harm", {}).get("categories", {}) if newest else {}
         for column, category in zip(columns, shown):
             r = latest[category]
             column.metric(category, f"{r['rate']:.1%}", delta=f"{r['low']:.1%} – {r['high']:.1%} · {r['k']}/{r['n']}",
                           delta_color="off", delta_arrow="off", help="Flag rate in the latest window, its interval, flags/turns.")
+            column.caption(charts.corrected_caption((corrected.get(category) or {}).get("corrected")))
     else:
         st.info("Pick a category to draw.")
     # The chooser is drawn when opened: a multiselect loads about 150 KB of script (15 files) into
