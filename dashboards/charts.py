@@ -1,5 +1,5 @@
 """Pure chart builders: plain data in (the service's JSON), a Vega-Lite spec (a dict for
-``st.vega_lite_chart``) or plain rows out.
+``st.vega_lite_chart``), plain rows or a line of text out.
 
 Vega-Lite rather than plotly: Streamlit loads plotly.js (4.7 MB of script) in the browser for the
 first plotly chart of every page visit, which alone took 1-5 s per page on two busy cores; its
@@ -74,20 +74,26 @@ def pooled_breakdown(windows: Iterable[Mapping[str, Any]], key: str, category: s
     return [{"group": g, "k": k, "n": n, "rate": k / n if n else 0.0} for g, (k, n) in sorted(totals.items())]
 
 
-def corrected_caption(corrected: Mapping[str, Any] | None) -> str:
-    """One line on a category's corrected rate (``harm.categories.<c>.corrected``): the true rate
-    the tiers' measured false positives and misses imply (Rogan-Gladen), beside the raw flag rate.
+def corrected_text(corrected: Mapping[str, Any] | None) -> str:
+    """A category's corrected rate (``harm.categories.<c>.corrected``) as text: the true rate the
+    tiers' measured false positives and misses imply (Rogan-Gladen), with its interval.
 
-    >>> print(corrected_caption({"rate": 0.004, "low": 0.0, "high": 0.03, "method": "rogan-gladen"}))
-    corrected for the tiers' errors: 0.4% (0.0% – 3.0%)
-    >>> print(corrected_caption({"low": 0.0, "high": 1.0, "method": "bounds"}))
-    corrected: the tiers catch too little of it to say (0.0% – 100.0%)
+    >>> corrected_text({"rate": 0.004, "low": 0.0, "high": 0.03, "method": "rogan-gladen"})
+    '0.4% (0.0% – 3.0%)'
+    >>> corrected_text({"low": 0.0, "high": 1.0, "method": "bounds"})
+    'too few caught to tell (0.0% – 100.0%)'
     """
     if not corrected:
-        return "no corrected rate: the tiers' error rates are not measured (lookout measure-tiers)"
-    if corrected.get("rate") is None:
-        return f"corrected: the tiers catch too little of it to say ({corrected['low']:.1%} – {corrected['high']:.1%})"
-    return f"corrected for the tiers' errors: {corrected['rate']:.1%} ({corrected['low']:.1%} – {corrected['high']:.1%})"
+        return "not measured (lookout measure-tiers)"
+    span = f"({corrected['low']:.1%} – {corrected['high']:.1%})"
+    if corrected.get("rate") is None:  # Rogan-Gladen is undefined when the tiers catch too little
+        return f"too few caught to tell {span}"
+    return f"{corrected['rate']:.1%} {span}"
+
+
+def corrected_caption(corrected: Mapping[str, Any] | None) -> str:
+    """:func:`corrected_text` as a line under a raw flag rate."""
+    return f"corrected for the tiers' measured errors: {corrected_text(corrected)}"
 
 
 # ---- figures (Vega-Lite specs) ---------------------------------------------------------------------

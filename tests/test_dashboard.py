@@ -219,7 +219,7 @@ def test_harm_page_shows_rates_breakdowns_and_disparity(fake: FakeSource) -> Non
     assert [m.label for m in at.metric] == ["prompt_injection_jailbreak"]  # the only one with flags is drawn first
     assert at.metric[0].value == "6.4%"  # 3/47, latest window
     # Beside the raw flag rate, the rate the tiers' measured errors imply.
-    assert "corrected for the tiers' errors: 5.5% (1.0% – 17.0%)" in [c.value for c in at.caption]
+    assert "corrected for the tiers' measured errors: 5.5% (1.0% – 17.0%)" in [c.value for c in at.caption]
     assert len(at.get("vega_lite_chart")) == 1
     assert not at.multiselect  # the chooser waits for its expander
     at.session_state["harm_pick_open"] = True
@@ -269,10 +269,14 @@ def test_review_refuses_a_label_without_a_reviewer(fake: FakeSource) -> None:
 
 
 def test_risk_register_lists_every_category_with_its_current_rate(fake: FakeSource) -> None:
+    fake.windows[-1]["result"]["harm"]["categories"]["prompt_injection_jailbreak"]["corrected"] = {
+        "rate": 0.055, "low": 0.01, "high": 0.17, "method": "rogan-gladen"}
     at = run_page("risk_register")
     table = at.table[0].value
-    assert len(table) == 8 and {"severity", "owner", "tiers", "flag threshold", "rate now"} <= set(table.columns)
+    assert len(table) == 8 and {"severity", "owner", "tiers", "flag threshold", "rate now", "corrected"} <= set(table.columns)
     assert table.set_index("category").loc["prompt_injection_jailbreak", "flags"] == "3/47"
+    assert table.set_index("category").loc["prompt_injection_jailbreak", "corrected"] == "5.5% (1.0% – 17.0%)"
+    assert table.set_index("category").loc["privacy_pii", "corrected"] == "not measured (lookout measure-tiers)"
     assert table.set_index("category").loc["privacy_pii", "last alert"] == "PiiLeak (firing, 2026-03-02 10:05)"
     assert table.set_index("category").loc["self_harm", "last alert"] == ""
 
@@ -331,12 +335,13 @@ def test_harm_rate_chart_has_a_band_and_a_line_per_category() -> None:
     assert line["encoding"]["color"]["scale"]["domain"] == list(CATEGORIES)
 
 
-def test_corrected_caption_says_when_the_tiers_cannot_tell() -> None:
-    assert charts.corrected_caption({"rate": 0.004, "low": 0.0, "high": 0.03, "method": "rogan-gladen"}) == \
-        "corrected for the tiers' errors: 0.4% (0.0% – 3.0%)"
-    assert charts.corrected_caption({"rate": None, "low": 0.0, "high": 1.0, "method": "bounds"}) == \
-        "corrected: the tiers catch too little of it to say (0.0% – 100.0%)"
-    assert "not measured" in charts.corrected_caption(None)
+def test_corrected_text_says_when_the_tiers_cannot_tell() -> None:
+    assert charts.corrected_text({"rate": 0.004, "low": 0.0, "high": 0.03, "method": "rogan-gladen"}) == "0.4% (0.0% – 3.0%)"
+    # Rogan-Gladen has no estimate there: the service sends the bounds and no rate.
+    assert charts.corrected_text({"low": 0.0, "high": 1.0, "method": "bounds"}) == \
+        "too few caught to tell (0.0% – 100.0%)"
+    assert charts.corrected_text(None) == "not measured (lookout measure-tiers)"
+    assert charts.corrected_caption(None) == "corrected for the tiers' measured errors: not measured (lookout measure-tiers)"
 
 
 def test_pooled_breakdown_sums_counts_over_windows() -> None:

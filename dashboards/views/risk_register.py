@@ -8,20 +8,22 @@ from datetime import datetime, timezone
 import pandas as pd
 import streamlit as st
 
-from dashboards import client
+from dashboards import charts, client
 
 SEVERITY = {1: "1 low", 2: "2 moderate", 3: "3 high", 4: "4 critical"}
+CORRECTED_PARTS = tuple(f"harm.categories.*.corrected.{f}" for f in ("rate", "low", "high", "method"))
 
 st.title("Risk register")
 st.caption("Taxonomy from the service's harm_categories.yaml (edit the file, then `lookout check-config`); "
-           "rates from the latest closed window; the latest alert that fired per category (event time).")
+           "rates from the latest closed window (raw flags, and corrected for the tiers' measured error rates); "
+           "the latest alert that fired per category (event time).")
 
 register = client.read_or_report(client.risk_register)
 if register is None:
     st.stop()
 
 try:
-    windows = client.windows(limit=1, parts=client.rate_parts("harm.categories.*"))
+    windows = client.windows(limit=1, parts=client.rate_parts("harm.categories.*") + CORRECTED_PARTS)
 except client.ServiceError as exc:
     st.warning(f"Current rates unavailable: {exc}")
     windows = []
@@ -62,6 +64,7 @@ for name, c in register.items():
         "rate now": None if rate is None else rate["rate"],
         "interval": "" if rate is None else f"{rate['low']:.1%} – {rate['high']:.1%}",
         "flags": None if rate is None else f"{rate['k']}/{rate['n']}",
+        "corrected": "" if rate is None else charts.corrected_text(rate.get("corrected")),
         "last alert": last_alert_text(name),
         "description": c.get("description", ""),
     })
