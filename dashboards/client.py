@@ -134,6 +134,16 @@ def rate_parts(path: str) -> tuple[str, ...]:
     return tuple(f"{path}.{field}" for field in ("k", "n", "rate", "low", "high"))
 
 
+def corrected_parts(path: str) -> tuple[str, ...]:
+    """The parts of the corrected rate at ``path`` (the true rate the tiers' measured errors
+    imply), as :func:`dashboards.charts.corrected_text` reads them.
+
+    >>> corrected_parts("harm.categories.*")[0]
+    'harm.categories.*.corrected.rate'
+    """
+    return tuple(f"{path}.corrected.{field}" for field in ("rate", "low", "high", "method"))
+
+
 @st.cache_data(ttl=READ_TTL, show_spinner=False)
 def windows(limit: int = 200, parts: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
     """Closed windows, oldest first, each with its ``result`` (volume, drift, harm, ...).

@@ -21,7 +21,6 @@ st.title("Harm")
 # chosen range only.
 PARTS = client.rate_parts("harm.categories.*")
 SHOWN_FIRST = 3  # categories drawn before the reader picks others
-CORRECTED_PARTS = tuple(f"harm.categories.*.corrected.{f}" for f in ("rate", "low", "high", "method"))
 RANGE_PARTS = ("harm.categories.*.k", "harm.by_segment", "harm.by_model_version", "harm.disparity", "harm.by_tier",
                "harm.review_enqueued")
 
@@ -55,7 +54,7 @@ def rates_over_time() -> None:
         st.vega_lite_chart(charts.harm_rate_chart(charts.harm_rows(live, only=shown)))
         latest = live[-1]["result"]["harm"]["categories"]
         # The latest window's corrected rates (one window: the chart's 500 do not need them).
-        newest = client.windows(limit=1, parts=CORRECTED_PARTS)
+        newest = client.windows(limit=1, parts=client.corrected_parts("harm.categories.*"))
         corrected = newest[-1]["result"].get("harm", {}).get("categories", {}) if newest else {}
         for column, category in zip(columns, shown):
             r = latest[category]

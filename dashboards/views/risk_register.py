@@ -11,7 +11,6 @@ import streamlit as st
 from dashboards import charts, client
 
 SEVERITY = {1: "1 low", 2: "2 moderate", 3: "3 high", 4: "4 critical"}
-CORRECTED_PARTS = tuple(f"harm.categories.*.corrected.{f}" for f in ("rate", "low", "high", "method"))
 
 st.title("Risk register")
 st.caption("Taxonomy from the service's harm_categories.yaml (edit the file, then `lookout check-config`); "
@@ -23,7 +22,7 @@ if register is None:
     st.stop()
 
 try:
-    windows = client.windows(limit=1, parts=client.rate_parts("harm.categories.*") + CORRECTED_PARTS)
+    windows = client.windows(limit=1, parts=client.rate_parts("harm.categories.*") + client.corrected_parts("harm.categories.*"))
 except client.ServiceError as exc:
     st.warning(f"Current rates unavailable: {exc}")
     windows = []
