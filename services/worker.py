@@ -45,7 +45,7 @@ from pipelines.windows import EPOCH, Window, closable, watermark, window_of
 from services.config.base import ConfigError
 from services.config.bundle import LookoutConfig
 from services.config.escalation import alerting_config
-from services.config.harm import embedding_mismatch
+from services.config.harm import embedding_mismatch, trained_embedder
 from services.config.monitor import MonitorConfig
 from services.metrics import PROCESSING_BUCKETS
 from services.notify import Notifier
@@ -319,8 +319,7 @@ class PipelineWorker:
             encode = self.embedder.encode if c.mode != "text" else None
             clf = load_harm_classifier(encode=encode)
             if c.mode != "text":  # the embedder may have been passed in (score --fast), not read from monitor.yaml
-                trained_on = clf.metadata.get("embedder") if clf.has_embeddings else "none"
-                if problem := embedding_mismatch(c.mode, trained_on, getattr(self.embedder, "key", None)):
+                if problem := embedding_mismatch(c.mode, trained_embedder(clf.metadata), getattr(self.embedder, "key", None)):
                     raise ConfigError([problem])
             self._tiers = HarmTiers(
                 clf,

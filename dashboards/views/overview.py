@@ -12,8 +12,7 @@ TRAFFIC_WINDOWS = 200
 # windows' own columns (one small part rides along); the status, the recent windows' flags.
 TRAFFIC_PARTS = ("drift.status",)
 STATUS_PARTS = ("drift.status", "drift.drifted", "drift.p_value", "drift.alpha", "drift.sampled_fraction",
-                "harm.categories.*.k", "harm.categories.*.low",
-                "harm.categories.*.corrected.low", "harm.categories.*.corrected.method")
+                "harm.categories.*.k", "harm.categories.*.low", *client.corrected_parts("harm.categories.*"))
 
 st.title("Overview")
 

@@ -12,6 +12,7 @@ from pipelines.harm import CATEGORIES
 from pipelines.harm_rates import tier_precision
 from services.api.deps import StoreDep, WriteAccess
 from services.errors import ApiError, ErrorBody
+from services.store.review import ReviewOrder
 
 router = APIRouter(prefix="/v1/review", tags=["review"])
 
@@ -62,7 +63,7 @@ def list_review(
     status: Annotated[Literal["pending", "labelled"], Query()] = "pending",
     category: Annotated[Label | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    order: Annotated[Literal["flagged_first", "oldest"], Query(
+    order: Annotated[ReviewOrder, Query(
         description="Pending turns: flagged_first (turns a tier flagged, then the unsure ones, oldest first within "
         "each) or oldest first. Labelled turns are always newest first.")] = "flagged_first",
 ) -> ReviewPage:

@@ -168,16 +168,22 @@ def embedding_mismatch(mode: str, trained_on: str | None, have: str | None) -> s
             f"`lookout train-harm --embedder {have}`")
 
 
+def trained_embedder(meta: dict[str, Any]) -> str:
+    """What a harm model's embedding head was trained on (``minilm``, ``hashing``), or ``none``,
+    from the model's metadata (``<model>.json``, also ``HarmClassifier.metadata`` once loaded)."""
+    return meta.get("embedder") if meta.get("has_embedding_head") else "none"
+
+
 def model_embedder(path: Path | None = None) -> str | None:
-    """What the harm model's embedding head was trained on (``minilm``, ``hashing``, ``none``),
-    read from its metadata; ``None`` when the file cannot be read (loading the model says why)."""
+    """:func:`trained_embedder` of the model file (its JSON alone, not the arrays); ``None`` when
+    the file cannot be read (loading the model says why)."""
     from pipelines.harm.classifier import DEFAULT_MODEL_PATH
 
     try:
         meta = json.loads((path or DEFAULT_MODEL_PATH).with_suffix(".json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return meta.get("embedder") if meta.get("has_embedding_head") else "none"
+    return trained_embedder(meta)
 
 
 def _unknown_categories(names) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import Connection, func, select, update
 
@@ -14,7 +14,8 @@ from services.store.schema import events, review_queue
 # How pending items are listed. Flags first: each confirms or refutes a flag that feeds the rates
 # and the alerts, and gives the tier's precision; the unsure ones (mostly harmless: 1,123 of the
 # demo's 1,465 queued turns) estimate what the tiers miss.
-REVIEW_ORDERS = ("flagged_first", "oldest")
+ReviewOrder = Literal["flagged_first", "oldest"]
+REVIEW_ORDERS: tuple[str, ...] = get_args(ReviewOrder)
 
 
 class ReviewStoreMixin:
@@ -44,7 +45,7 @@ class ReviewStoreMixin:
         return dict(row._mapping) if row else None
 
     def review_items(self, *, status: str = "pending", category: str | None = None, limit: int = 50,
-                     order: str = "flagged_first") -> list[dict[str, Any]]:
+                     order: ReviewOrder = "flagged_first") -> list[dict[str, Any]]:
         """Queue entries with the event's text; labelled ones newest first. Pending ones
         ``flagged_first`` (the turns a tier flagged, then the unsure ones; oldest first within
         each) or ``oldest`` first."""
